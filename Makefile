@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format prereqs worker beat bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/dev.txt
+	touch $@ $(VENV)/.base-installed
+
+## Run the site on the embedded defaults at http://127.0.0.1:8000
+run: $(VENV)/.base-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) runserver 127.0.0.1:8000
+
+prereqs:
+	@$(PYTHON) scripts/check_prereqs.py
+
+## Lint, then the whole suite against PostgreSQL, Redis and Chromium
+test: prereqs $(VENV)/.dev-installed lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: $(VENV)/.base-installed
+	$(BIN)/celery -A cartonify worker -l info
+
+beat: $(VENV)/.base-installed
+	$(BIN)/celery -A cartonify beat -l info
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,63 @@
+"""Say in one clear line what `make test` needs and is missing; exit 1 if anything is.
+
+Standard library only: it runs before the virtualenv exists.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cartonify"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def check_service(name: str, variable: str, default: str, default_port: int) -> str | None:
+    parts = urlsplit(os.environ.get(variable) or default)
+    host, port = parts.hostname or "127.0.0.1", parts.port or default_port
+    if reachable(host, port):
+        return None
+    return f"{name} is not reachable at {host}:{port} — start it or set {variable}"
+
+
+def ensure_chromium() -> str | None:
+    if os.path.exists(CHROMIUM):
+        return None
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Chromium is missing; installing Debian's chromium package…", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
+        if os.path.exists(CHROMIUM):
+            return None
+    return f"Chromium is not installed at {CHROMIUM} — run: sudo apt-get install chromium"
+
+
+def main() -> int:
+    if sys.version_info[:2] != (3, 11):
+        print(f"Python 3.11 is required (this is {sys.version.split()[0]})")
+        return 1
+    problems = [
+        check_service("PostgreSQL", "DATABASE_URL", DEFAULT_DATABASE_URL, 5432),
+        check_service("Redis", "REDIS_URL", DEFAULT_REDIS_URL, 6379),
+    ]
+    problems = [p for p in problems if p] or [ensure_chromium()]
+    problems = [p for p in problems if p]
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
