@@ -11,8 +11,6 @@ def _isolated_cache_and_media(settings, tmp_path):
     """Each test starts with empty Redis counters (rate limits, codes) and its own media dir."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,5 +10,10 @@ app.autodiscover_tasks()
 
 
 @app.task(name="cartonify.ping")
-def ping():
+def ping(token: str = "") -> str:
+    """Proves the wiring: a worker that runs this leaves `token` in the shared cache."""
+    if token:
+        from django.core.cache import cache
+
+        cache.set(f"celery:ping:{token}", "pong", timeout=60)
     return "pong"

@@ -1,6 +1,8 @@
 import re
 import uuid
 
+from django.core.signals import request_finished
+
 from .logging import request_id_var
 
 # A caller-supplied id is reused only if it is short and harmless to log.
@@ -13,12 +15,17 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
-        response["X-Request-ID"] = request_id
+        request.request_id = incoming if SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # Not reset on the way out: Django logs 4xx/5xx responses after the
+        # middleware chain returns, and those lines need the id too.
+        request_id_var.set(request.request_id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
         return response
+
+
+def _forget_request_id(**kwargs):
+    request_id_var.set("-")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="cartonify.forget_request_id")

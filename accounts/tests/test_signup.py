@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.mail import code_from_mail
+
 NEW_PASSWORD = "a long and unusual passphrase 7"
 
 pytestmark = pytest.mark.django_db
@@ -121,4 +122,3 @@ def test_duplicate_email_is_rejected_with_a_clear_message(client, make_user):
 
 def test_passwords_are_hashed_with_argon2(user):
     assert user.password.startswith("argon2$")
-

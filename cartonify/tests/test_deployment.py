@@ -1,0 +1,119 @@
+"""The production configuration, checked by running the real commands in subprocesses."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def current_database_url():
+    """The URL of the database pytest-django created, so subprocesses share it."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    return "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**params)
+
+
+@pytest.fixture
+def production_env(tmp_path, db):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        DATABASE_URL=current_database_url(),
+        DEBUG="false",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
+        ALLOWED_HOSTS="cartonify.example,127.0.0.1",
+        EMAIL_URL="smtp+tls://mailer:secret@127.0.0.1:587",
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        STATIC_MANIFEST="true",
+        CELERY_TASK_ALWAYS_EAGER="false",
+    )
+    return env
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings(production_env):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(production_env):
+    del production_env["SECRET_KEY"]
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_migrations_are_complete():
+    result = manage("makemigrations", "--check", "--dry-run", env=dict(os.environ))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(url, timeout=1)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered at {url}")
+
+
+def test_gunicorn_serves_health_and_collected_static_files(production_env):
+    collected = manage("collectstatic", "--noinput", env=production_env)
+    assert collected.returncode == 0, collected.stderr
+    port = free_port()
+    production_env.update(GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cartonify.wsgi"],
+        cwd=ROOT,
+        env=production_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        health = wait_for_http(f"http://127.0.0.1:{port}/healthz")
+        stylesheet = httpx.get(
+            f"http://127.0.0.1:{port}/static/css/site.css",
+            headers={"X-Forwarded-Proto": "https"},
+        )
+        home = httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "cartonify.example"})
+    finally:
+        server.send_signal(signal.SIGTERM)
+        exit_code = server.wait(timeout=30)
+
+    assert health.status_code == 200, health.text
+    assert stylesheet.status_code == 200
+    assert "--accent" in stylesheet.text
+    assert home.status_code == 301  # plain HTTP is redirected to HTTPS
+    assert home.headers["Location"].startswith("https://cartonify.example/")
+    assert exit_code == 0

@@ -1,0 +1,32 @@
+from django.core import mail
+from playwright.sync_api import expect
+
+from accounts.tests.mail import code_from_mail
+
+EMAIL = "journey@example.com"
+PASSWORD = "a long and unusual passphrase 7"
+
+
+def test_sign_up_confirm_log_out_and_back_in(page, tmp_path):
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    page.locator("input[name=email]").fill(EMAIL)
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    expect(page.get_by_role("heading", name="Enter Email Verification Code")).to_be_visible()
+    page.locator("input[name=code]").fill(code_from_mail(mail.outbox[-1]))
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_test_id("nav-email")).to_have_text(EMAIL)
+    page.screenshot(path=tmp_path / "signed-in.png", full_page=True)
+
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("nav-email")).to_have_count(0)
+
+    page.get_by_role("link", name="Log in").first.click()
+    page.locator("input[name=login]").fill(EMAIL)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_test_id("nav-email")).to_have_text(EMAIL)
