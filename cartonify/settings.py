@@ -252,3 +252,26 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Billing ---------------------------------------------------------------------
+
+FREE_PLAN_GENERATIONS = env.int("FREE_PLAN_GENERATIONS", default=5)
+PREMIUM_PRICE_PAISE = env.int("PREMIUM_PRICE_PAISE", default=50000)
+PREMIUM_CURRENCY = env("PREMIUM_CURRENCY", default="INR")
+PREMIUM_CREDITS_PER_PERIOD = env.int("PREMIUM_CREDITS_PER_PERIOD", default=1600)
+PREMIUM_PERIOD_DAYS = env.int("PREMIUM_PERIOD_DAYS", default=30)
+# Premium credits per output (image, edit) or per job (video, enhance); 0 is free on every plan.
+GENERATION_COSTS = {
+    "image": env.int("GENERATION_COST_IMAGE", default=1),
+    "edit": env.int("GENERATION_COST_EDIT", default=1),
+    "video": env.int("GENERATION_COST_VIDEO", default=20),
+    "enhance": env.int("GENERATION_COST_ENHANCE", default=0),
+}
+RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")
+# Empty means the client's default (https://api.razorpay.com); tests point it at a fake.
+RAZORPAY_BASE_URL = env("RAZORPAY_BASE_URL", default="")
+RAZORPAY_CHECKOUT_JS_URL = env(
+    "RAZORPAY_CHECKOUT_JS_URL", default="https://checkout.razorpay.com/v1/checkout.js"
+)

@@ -1,0 +1,71 @@
+"""Real threads on real PostgreSQL connections: the row lock is what is under test."""
+
+import threading
+
+from django.db import connection
+
+from billing import services
+from billing.exceptions import QuotaExceeded
+from billing.models import CreditAccount, LedgerEntry, LedgerKind
+
+
+def run_in_threads(count: int, work) -> list:
+    """Start `count` threads at once; each returns work(i) or the exception it raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def target(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_concurrent_reserves_never_overdraw(transactional_db, user):
+    services.credit_account_for(user=user)
+
+    def reserve(i):
+        return services.credits_reserve(
+            user=user, amount=1, reference=f"generation:{i}", reason="Image"
+        )
+
+    results = run_in_threads(20, reserve)
+
+    succeeded = [r for r in results if isinstance(r, LedgerEntry)]
+    refused = [r for r in results if isinstance(r, QuotaExceeded)]
+    assert (len(succeeded), len(refused)) == (5, 15)
+    account = CreditAccount.objects.get(user=user)
+    assert account.balance == 0
+    assert sorted(e.balance_after for e in succeeded) == [0, 1, 2, 3, 4]
+
+
+def test_concurrent_first_access_creates_one_account_and_one_grant(transactional_db, user):
+    results = run_in_threads(10, lambda i: services.credit_account_for(user=user).pk)
+
+    assert len(set(results)) == 1, results
+    assert CreditAccount.objects.filter(user=user).count() == 1
+    grants = LedgerEntry.objects.for_user(user).filter(kind=LedgerKind.GRANT)
+    assert grants.count() == 1
+    assert services.credits_balance(user=user) == 5
+
+
+def test_concurrent_refunds_of_one_job_refund_once(transactional_db, user):
+    services.credits_reserve(user=user, amount=1, reference="generation:1", reason="Image")
+
+    results = run_in_threads(
+        10,
+        lambda i: services.credits_refund(user=user, reference="generation:1", reason="failed"),
+    )
+
+    assert len([r for r in results if isinstance(r, LedgerEntry)]) == 1, results
+    assert services.credits_balance(user=user) == 5
