@@ -91,3 +91,97 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Ledger entries are append-only.")
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", "Created"
+    PAID = "paid", "Paid"
+    REJECTED = "rejected", "Rejected"
+
+
+class Payment(models.Model):
+    """One Razorpay order for premium and, once paid, the payment that settled it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
+    )
+    razorpay_order_id = models.CharField(max_length=64, unique=True)
+    razorpay_payment_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    amount_paise = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
+    )
+    # The verified callback or webhook body that proved the payment.
+    payload = models.JSONField(default=dict, blank=True)
+    # Set once, when this payment granted premium; the mark of idempotent activation.
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.razorpay_order_id} ({self.status})"
+
+    @property
+    def reference(self) -> str:
+        return f"payment:{self.razorpay_payment_id or self.razorpay_order_id}"
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def due_for_expiry(self, now):
+        return self.filter(status=SubscriptionStatus.ACTIVE, current_period_end__lte=now)
+
+
+class Subscription(models.Model):
+    """A user's premium plan; paid renewals extend `current_period_end`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscription"
+    )
+    status = models.CharField(
+        max_length=16, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
+    )
+    current_period_start = models.DateTimeField()
+    current_period_end = models.DateTimeField()
+    latest_payment = models.ForeignKey(
+        Payment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "current_period_end"], name="billing_sub_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.status} until {self.current_period_end:%Y-%m-%d}"
+
+    def is_active_at(self, now) -> bool:
+        return self.status == SubscriptionStatus.ACTIVE and self.current_period_end > now
+
+
+class WebhookEvent(models.Model):
+    """A Razorpay webhook delivery, recorded once by its event id."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    event_type = models.CharField(max_length=64)
+    payload = models.JSONField()
+    outcome = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"

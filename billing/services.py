@@ -5,17 +5,32 @@ the resulting balance, so the balance is always the ledger's sum.
 """
 
 import logging
+import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from .exceptions import InvalidAdjustment, QuotaExceeded
-from .models import CreditAccount, LedgerEntry, LedgerKind, Plan
+from .exceptions import InvalidAdjustment, PaymentRejected, QuotaExceeded
+from .gateways import razorpay as gateway
+from .models import (
+    CreditAccount,
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentStatus,
+    Plan,
+    Subscription,
+    SubscriptionStatus,
+    WebhookEvent,
+)
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "InvalidAdjustment",
+    "PaymentRejected",
     "QuotaExceeded",
     "credit_account_for",
     "credits_adjust",
@@ -23,7 +38,13 @@ __all__ = [
     "credits_grant",
     "credits_refund",
     "credits_reserve",
+    "credits_reset_period",
     "generation_cost",
+    "payment_confirm_checkout",
+    "payment_start",
+    "subscription_activate",
+    "subscription_expire_due",
+    "webhook_receive",
 ]
 
 
@@ -183,3 +204,229 @@ def credits_adjust(*, user, amount: int, reason: str, created_by) -> LedgerEntry
         reference=f"staff:{created_by.pk}" if created_by else "staff",
         created_by=created_by,
     )
+
+
+# --- Subscriptions ------------------------------------------------------------------
+
+
+def _period() -> timedelta:
+    return timedelta(days=settings.PREMIUM_PERIOD_DAYS)
+
+
+def _reset(account: CreditAccount, *, reason: str, reference: str) -> LedgerEntry:
+    credits = settings.PREMIUM_CREDITS_PER_PERIOD
+    return _append(
+        account,
+        kind=LedgerKind.RESET,
+        amount=credits - account.balance,
+        reason=reason,
+        reference=reference,
+    )
+
+
+@transaction.atomic
+def subscription_activate(*, payment: Payment) -> Subscription:
+    """Grant premium for a paid payment, exactly once per payment.
+
+    A new (or lapsed) subscription starts now with a fresh period of credits; a
+    renewal while active extends the paid period, and the next monthly reset
+    brings the new period's credits.
+    """
+    account = _locked_account(payment.user)
+    # Locked after the account, in the same order everywhere, so concurrent
+    # callback and webhook for one payment run one after the other.
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    subscription = Subscription.objects.filter(user=payment.user).first()
+    if payment.activated_at is not None:
+        return subscription
+    if payment.status != PaymentStatus.PAID:
+        raise PaymentRejected("This payment has not been paid.")
+    now = timezone.now()
+    if subscription is not None and subscription.is_active_at(now):
+        subscription.current_period_end += _period()
+    else:
+        subscription = subscription or Subscription(user=payment.user)
+        subscription.status = SubscriptionStatus.ACTIVE
+        subscription.current_period_start = now
+        subscription.current_period_end = now + _period()
+        account.plan = Plan.PREMIUM
+        account.period_end = now + _period()
+        account.save(update_fields=["plan", "period_end", "updated_at"])
+        _reset(account, reason="Premium activated", reference=payment.reference)
+    subscription.latest_payment = payment
+    subscription.save()
+    payment.activated_at = now
+    payment.save(update_fields=["activated_at", "updated_at"])
+    logger.info("Premium granted to user %s by %s", payment.user_id, payment.reference)
+    return subscription
+
+
+def subscription_expire_due(*, now: datetime | None = None) -> list[Subscription]:
+    """End every subscription whose paid period is over; their credits expire."""
+    now = now or timezone.now()
+    ids = list(Subscription.objects.due_for_expiry(now).values_list("pk", flat=True))
+    return [sub for pk in ids if (sub := _subscription_expire(subscription_id=pk, now=now))]
+
+
+@transaction.atomic
+def _subscription_expire(*, subscription_id: int, now: datetime) -> Subscription | None:
+    user = Subscription.objects.select_related("user").get(pk=subscription_id).user
+    account = _locked_account(user)
+    subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
+    if subscription.status != SubscriptionStatus.ACTIVE or subscription.current_period_end > now:
+        return None  # renewed or expired by someone else meanwhile
+    subscription.status = SubscriptionStatus.EXPIRED
+    subscription.save(update_fields=["status", "updated_at"])
+    if account.balance:
+        _append(
+            account,
+            kind=LedgerKind.EXPIRY,
+            amount=-account.balance,
+            reason="Premium ended: remaining credits expire",
+            reference=f"subscription:{subscription.pk}",
+        )
+    account.plan = Plan.FREE
+    account.period_end = None
+    account.save(update_fields=["plan", "period_end", "updated_at"])
+    return subscription
+
+
+def credits_reset_due(now: datetime):
+    """Premium accounts whose credit period is over while their subscription runs on."""
+    return CreditAccount.objects.filter(
+        plan=Plan.PREMIUM,
+        period_end__lte=now,
+        user__subscription__status=SubscriptionStatus.ACTIVE,
+        user__subscription__current_period_end__gt=now,
+    )
+
+
+def credits_reset_period(*, now: datetime | None = None) -> list[CreditAccount]:
+    """Start the next monthly credit period for premium subscriptions paid beyond it."""
+    now = now or timezone.now()
+    ids = list(credits_reset_due(now).values_list("pk", flat=True))
+    return [account for pk in ids if (account := _credits_reset(account_id=pk, now=now))]
+
+
+@transaction.atomic
+def _credits_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
+    account = credits_reset_due(now).select_for_update(of=("self",)).filter(pk=account_id).first()
+    if account is None:
+        return None
+    while account.period_end <= now:
+        account.period_end += _period()
+    account.save(update_fields=["period_end", "updated_at"])
+    _reset(
+        account,
+        reason="Premium: new monthly credits",
+        reference=f"period:{account.period_end:%Y-%m-%d}",
+    )
+    return account
+
+
+# --- Payments ---------------------------------------------------------------------
+
+
+def payment_start(*, user) -> Payment:
+    """Create a Razorpay order for premium at the price in settings, and record it.
+
+    Called outside any transaction: Razorpay is called first, then the order is saved.
+    """
+    amount, currency = settings.PREMIUM_PRICE_PAISE, settings.PREMIUM_CURRENCY
+    order = gateway.order_create(
+        amount_paise=amount,
+        currency=currency,
+        receipt=f"premium-{user.pk}-{secrets.token_hex(4)}",
+        notes={"user_id": str(user.pk), "plan": "premium"},
+    )
+    if order.get("amount") != amount or order.get("currency") != currency:
+        raise gateway.GatewayError("Razorpay returned an order for a different amount.")
+    return Payment.objects.create(
+        user=user, razorpay_order_id=order["id"], amount_paise=amount, currency=currency
+    )
+
+
+@transaction.atomic
+def _payment_mark_paid(*, payment: Payment, payment_id: str, payload: dict) -> Payment:
+    _locked_account(payment.user)  # account before payment, the order used everywhere
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == PaymentStatus.PAID:
+        if payment.razorpay_payment_id != payment_id:
+            logger.warning(
+                "Order %s paid again by %s (first %s): not granted twice",
+                payment.razorpay_order_id,
+                payment_id,
+                payment.razorpay_payment_id,
+            )
+        return payment
+    payment.status = PaymentStatus.PAID
+    payment.razorpay_payment_id = payment_id
+    payment.payload = payload
+    payment.save(update_fields=["status", "razorpay_payment_id", "payload", "updated_at"])
+    return payment
+
+
+def payment_confirm_checkout(*, user, order_id: str, payment_id: str, signature: str) -> Payment:
+    """The browser's Checkout callback: verify its signature, then activate premium."""
+    if not gateway.checkout_signature_valid(
+        order_id=order_id, payment_id=payment_id, signature=signature
+    ):
+        logger.warning("Checkout callback with a bad signature for order %s", order_id)
+        raise PaymentRejected("The payment could not be verified.")
+    payment = Payment.objects.filter(razorpay_order_id=order_id, user=user).first()
+    if payment is None:
+        logger.warning("Checkout callback for unknown order %s by user %s", order_id, user.pk)
+        raise PaymentRejected("This order is not yours or does not exist.")
+    payload = {
+        "razorpay_order_id": order_id,
+        "razorpay_payment_id": payment_id,
+        "razorpay_signature": signature,
+    }
+    with transaction.atomic():
+        payment = _payment_mark_paid(payment=payment, payment_id=payment_id, payload=payload)
+        subscription_activate(payment=payment)
+    return payment
+
+
+# --- Webhooks ---------------------------------------------------------------------
+
+
+def webhook_receive(*, event_id: str, payload: dict) -> str:
+    """Handle a verified webhook once per event id; returns what was done."""
+    handler = WEBHOOK_HANDLERS.get(payload.get("event", ""))
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                event_id=event_id, event_type=payload.get("event", "")[:64], payload=payload
+            )
+            try:
+                with transaction.atomic():
+                    event.outcome = handler(payload) if handler else "ignored"
+            except PaymentRejected as exc:
+                logger.warning("Razorpay webhook %s rejected: %s", event_id, exc)
+                event.outcome = f"rejected: {exc}"[:255]
+            event.save(update_fields=["outcome"])
+            return event.outcome
+    except IntegrityError:
+        return "duplicate"
+
+
+def _on_payment_paid(payload: dict) -> str:
+    entity = payload["payload"]["payment"]["entity"]
+    payment = Payment.objects.filter(razorpay_order_id=entity.get("order_id") or "").first()
+    if payment is None:
+        raise PaymentRejected(f"unknown order {entity.get('order_id')!r}")
+    if entity.get("amount") != payment.amount_paise or entity.get("currency") != payment.currency:
+        raise PaymentRejected(
+            f"amount {entity.get('amount')} {entity.get('currency')} does not match "
+            f"{payment.amount_paise} {payment.currency}"
+        )
+    payment = _payment_mark_paid(payment=payment, payment_id=entity["id"], payload=payload)
+    subscription_activate(payment=payment)
+    return "activated"
+
+
+WEBHOOK_HANDLERS = {
+    "payment.captured": _on_payment_paid,
+    "order.paid": _on_payment_paid,
+}

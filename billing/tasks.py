@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="billing.expire_subscriptions")
+def expire_subscriptions() -> int:
+    return len(services.subscription_expire_due())
+
+
+@shared_task(name="billing.reset_credit_periods")
+def reset_credit_periods() -> int:
+    return len(services.credits_reset_period())

@@ -1,0 +1,121 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from billing import services, tasks
+from billing.models import LedgerKind, Plan, Subscription, SubscriptionStatus
+
+from .conftest import checkout_response
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def pay(user):
+    payment = services.payment_start(user=user)
+    callback = checkout_response(payment.razorpay_order_id)
+    services.payment_confirm_checkout(
+        user=user,
+        order_id=callback["razorpay_order_id"],
+        payment_id=callback["razorpay_payment_id"],
+        signature=callback["razorpay_signature"],
+    )
+
+
+def run(command: str, *args) -> str:
+    out = StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def premium_user(razorpay, user):
+    with time_machine.travel(START, tick=False):
+        pay(user)
+    return user
+
+
+def test_subscription_is_active_until_its_period_end(premium_user):
+    end = START + dt.timedelta(days=30)
+    assert services.subscription_expire_due(now=end - dt.timedelta(seconds=1)) == []
+    assert Subscription.objects.get(user=premium_user).status == SubscriptionStatus.ACTIVE
+
+
+def test_subscription_expires_exactly_at_its_period_end(premium_user):
+    services.credits_reserve(user=premium_user, amount=600, reference="generation:1", reason="x")
+    with time_machine.travel(START + dt.timedelta(days=30), tick=False):
+        expired = services.subscription_expire_due()
+    assert [s.user for s in expired] == [premium_user]
+    account = premium_user.credit_account
+    account.refresh_from_db()
+    assert (account.plan, account.balance, account.period_end) == (Plan.FREE, 0, None)
+    expiry = account.entries.get(kind=LedgerKind.EXPIRY)
+    assert expiry.amount == -1000
+
+
+def test_refund_after_expiry_gives_nothing_back(premium_user):
+    services.credits_reserve(user=premium_user, amount=20, reference="generation:1", reason="x")
+    services.subscription_expire_due(now=START + dt.timedelta(days=31))
+    assert services.credits_refund(user=premium_user, reference="generation:1", reason="r") is None
+    assert services.credits_balance(user=premium_user) == 0
+
+
+def test_expire_command_twice_changes_nothing_the_second_time(premium_user):
+    with time_machine.travel(START + dt.timedelta(days=31), tick=False):
+        assert "Would expire" in run("expire_subscriptions", "--dry-run")
+        assert premium_user.credit_account.entries.filter(kind=LedgerKind.EXPIRY).count() == 0
+        assert "1 subscription(s) expired" in run("expire_subscriptions")
+        assert "0 subscription(s) expired" in run("expire_subscriptions")
+    assert premium_user.credit_account.entries.filter(kind=LedgerKind.EXPIRY).count() == 1
+
+
+def test_renewed_subscription_gets_new_credits_at_the_monthly_reset(razorpay, premium_user):
+    with time_machine.travel(START + dt.timedelta(days=20), tick=False):
+        pay(premium_user)  # paid until day 60
+    services.credits_reserve(user=premium_user, amount=1000, reference="generation:1", reason="x")
+    with time_machine.travel(START + dt.timedelta(days=30), tick=False):
+        assert services.subscription_expire_due() == []
+        assert "Would reset" in run("reset_quotas", "--dry-run")
+        assert services.credits_balance(user=premium_user) == 600
+        assert "1 account(s) reset" in run("reset_quotas")
+        assert "0 account(s) reset" in run("reset_quotas")
+    account = premium_user.credit_account
+    account.refresh_from_db()
+    assert account.balance == 1600
+    assert account.period_end == START + dt.timedelta(days=60)
+    reset = account.entries.filter(kind=LedgerKind.RESET).first()
+    assert reset.amount == 1000
+    with time_machine.travel(START + dt.timedelta(days=60), tick=False):
+        assert services.credits_reset_period() == []
+        assert len(services.subscription_expire_due()) == 1
+
+
+def test_last_period_is_not_reset_only_expired(premium_user):
+    with time_machine.travel(START + dt.timedelta(days=30), tick=False):
+        assert services.credits_reset_period() == []
+        assert len(services.subscription_expire_due()) == 1
+
+
+def test_celery_tasks_run_the_services(premium_user):
+    with time_machine.travel(START + dt.timedelta(days=30), tick=False):
+        assert tasks.reset_credit_periods.delay().get() == 0
+        assert tasks.expire_subscriptions.delay().get() == 1
+        assert tasks.expire_subscriptions.delay().get() == 0
+
+
+def test_setup_periodic_tasks_keeps_admin_edits(db):
+    run("setup_periodic_tasks")
+    task = PeriodicTask.objects.get(task="billing.expire_subscriptions")
+    hourly, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.HOURS)
+    task.interval = hourly
+    task.enabled = False
+    task.save()
+    assert "Kept" in run("setup_periodic_tasks")
+    task.refresh_from_db()
+    assert (task.interval, task.enabled) == (hourly, False)
+    assert PeriodicTask.objects.filter(task__startswith="billing.").count() == 2

@@ -1,0 +1,97 @@
+import json
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import services
+from .exceptions import BillingError
+from .forms import CheckoutCallbackForm
+from .gateways import razorpay as gateway
+from .models import LedgerEntry, Subscription
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def premium(request):
+    account = services.credit_account_for(user=request.user)
+    entries = Paginator(LedgerEntry.objects.filter(account=account), 25)
+    context = {
+        "account": account,
+        "subscription": Subscription.objects.filter(user=request.user).first(),
+        "entries": entries.get_page(request.GET.get("page")),
+        "payments_configured": gateway.is_configured(),
+        "price_rupees": settings.PREMIUM_PRICE_PAISE / 100,
+        "currency": settings.PREMIUM_CURRENCY,
+        "credits_per_period": settings.PREMIUM_CREDITS_PER_PERIOD,
+        "period_days": settings.PREMIUM_PERIOD_DAYS,
+        "free_generations": settings.FREE_PLAN_GENERATIONS,
+        "checkout_js_url": settings.RAZORPAY_CHECKOUT_JS_URL,
+    }
+    return render(request, "billing/premium.html", context)
+
+
+@login_required
+@require_POST
+def order_create(request):
+    """Create the Razorpay order for the page's Checkout; the amount comes from settings."""
+    try:
+        payment = services.payment_start(user=request.user)
+    except BillingError as exc:
+        logger.warning("Order creation failed for user %s: %s", request.user.pk, exc)
+        return JsonResponse({"error": str(exc)}, status=503)
+    return JsonResponse(
+        {
+            "key": settings.RAZORPAY_KEY_ID,
+            "order_id": payment.razorpay_order_id,
+            "amount": payment.amount_paise,
+            "currency": payment.currency,
+            "email": request.user.email,
+        }
+    )
+
+
+@login_required
+@require_POST
+def payment_verify(request):
+    form = CheckoutCallbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The payment response was incomplete.")
+        return redirect("billing:premium")
+    try:
+        services.payment_confirm_checkout(
+            user=request.user,
+            order_id=form.cleaned_data["razorpay_order_id"],
+            payment_id=form.cleaned_data["razorpay_payment_id"],
+            signature=form.cleaned_data["razorpay_signature"],
+        )
+    except BillingError as exc:
+        messages.error(request, f"{exc} You have not been charged twice; contact us if in doubt.")
+        return redirect("billing:premium")
+    messages.success(request, "Thank you! Premium is active.")
+    return redirect("billing:premium")
+
+
+@csrf_exempt
+@require_POST
+def razorpay_webhook(request):
+    signature = request.headers.get("X-Razorpay-Signature", "")
+    if not gateway.webhook_signature_valid(body=request.body, signature=signature):
+        logger.warning("Razorpay webhook with a bad signature")
+        return HttpResponse("bad signature", status=400, content_type="text/plain")
+    event_id = request.headers.get("X-Razorpay-Event-Id", "")
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return HttpResponse("bad json", status=400, content_type="text/plain")
+    if not event_id or not isinstance(payload, dict):
+        return HttpResponse("missing event id", status=400, content_type="text/plain")
+    outcome = services.webhook_receive(event_id=event_id, payload=payload)
+    return HttpResponse(outcome, content_type="text/plain")
