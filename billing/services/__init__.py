@@ -1,0 +1,44 @@
+"""Billing business operations: the credit ledger, plans, subscriptions and payments.
+
+Other apps call these functions (`from billing import services as billing`).
+"""
+
+from billing.exceptions import BillingError, InvalidAdjustment, PaymentRejected, QuotaExceeded
+
+from .credits import (
+    credit_account_for,
+    credits_adjust,
+    credits_balance,
+    credits_grant,
+    credits_refund,
+    credits_reserve,
+    generation_cost,
+)
+from .payments import payment_confirm_checkout, payment_start, webhook_receive
+from .subscriptions import (
+    credits_reset_due,
+    credits_reset_period,
+    subscription_activate,
+    subscription_expire_due,
+)
+
+__all__ = [
+    "BillingError",
+    "InvalidAdjustment",
+    "PaymentRejected",
+    "QuotaExceeded",
+    "credit_account_for",
+    "credits_adjust",
+    "credits_balance",
+    "credits_grant",
+    "credits_refund",
+    "credits_reserve",
+    "credits_reset_due",
+    "credits_reset_period",
+    "generation_cost",
+    "payment_confirm_checkout",
+    "payment_start",
+    "subscription_activate",
+    "subscription_expire_due",
+    "webhook_receive",
+]

@@ -1,0 +1,167 @@
+"""The credit ledger: every change of a balance goes through `_append`, which writes a
+ledger entry with the resulting balance, so the balance is always the ledger's sum."""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from billing.exceptions import InvalidAdjustment, QuotaExceeded
+from billing.models import CreditAccount, LedgerEntry, LedgerKind, Plan
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def credit_account_for(*, user) -> CreditAccount:
+    """The user's account, created on first use with the free plan's grant."""
+    account = CreditAccount.objects.filter(user=user).first()
+    if account is not None:
+        return account
+    try:
+        # A savepoint: when two first requests race, the loser's INSERT waits on the
+        # unique index, fails once the winner commits, and reads the winner's row.
+        with transaction.atomic():
+            account = CreditAccount.objects.create(user=user, plan=Plan.FREE, balance=0)
+    except IntegrityError:
+        return CreditAccount.objects.get(user=user)
+    free = settings.FREE_PLAN_GENERATIONS
+    _append(
+        account,
+        kind=LedgerKind.GRANT,
+        amount=free,
+        reason=f"Free plan: {free} generations",
+        reference="plan:free",
+    )
+    return account
+
+
+def _locked_account(user) -> CreditAccount:
+    # Row lock for the rest of the transaction: concurrent reserves, refunds and
+    # resets for one user queue up here, so each reads the balance the previous
+    # one wrote and none can overdraw.
+    account = credit_account_for(user=user)
+    return CreditAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def _append(
+    account: CreditAccount,
+    *,
+    kind: str,
+    amount: int,
+    reason: str,
+    reference: str = "",
+    created_by=None,
+) -> LedgerEntry:
+    """Move a locked account's balance by `amount` and record it."""
+    account.balance += amount
+    account.save(update_fields=["balance", "updated_at"])
+    return LedgerEntry.objects.create(
+        account=account,
+        kind=kind,
+        amount=amount,
+        balance_after=account.balance,
+        reason=reason,
+        reference=reference,
+        created_by=created_by,
+    )
+
+
+def credits_balance(*, user) -> int:
+    return credit_account_for(user=user).balance
+
+
+def generation_cost(*, user, kind: str, count: int) -> int:
+    """Credits one job costs.
+
+    Free plan: one of its generations per job, whatever the kind or count. Premium:
+    `GENERATION_COSTS[kind]` per output for images and edits, flat for the others.
+    A kind priced 0 (prompt enhancement by default) is free on every plan.
+    """
+    unit = settings.GENERATION_COSTS[kind]
+    if unit == 0:
+        return 0
+    if credit_account_for(user=user).plan == Plan.FREE:
+        return 1
+    if kind in ("image", "edit"):
+        return unit * max(count, 1)
+    return unit
+
+
+@transaction.atomic
+def credits_reserve(*, user, amount: int, reference: str, reason: str) -> LedgerEntry | None:
+    """Take `amount` credits for the job named by `reference`; once per reference."""
+    if amount < 0:
+        raise ValueError("A reservation cannot be negative.")
+    if amount == 0:
+        return None
+    account = _locked_account(user)
+    existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
+    if existing is not None:
+        return existing
+    if account.balance < amount:
+        raise QuotaExceeded(balance=account.balance, needed=amount, plan=account.plan)
+    return _append(
+        account, kind=LedgerKind.RESERVE, amount=-amount, reason=reason, reference=reference
+    )
+
+
+@transaction.atomic
+def credits_refund(*, user, reference: str, reason: str) -> LedgerEntry | None:
+    """Give back what was reserved under `reference`, once; None when there is nothing to give.
+
+    Credits reserved before a period reset or an expiry are not refunded: they
+    belonged to a period that is over and would have expired with it.
+    """
+    account = _locked_account(user)
+    reserved = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
+    if reserved is None:
+        return None
+    entries = account.entries
+    if entries.filter(kind=LedgerKind.REFUND, reference=reference).exists():
+        return None
+    if entries.filter(kind__in=[LedgerKind.RESET, LedgerKind.EXPIRY], pk__gt=reserved.pk).exists():
+        logger.info("Not refunding %s: its credit period has ended", reference)
+        return None
+    return _append(
+        account, kind=LedgerKind.REFUND, amount=-reserved.amount, reason=reason, reference=reference
+    )
+
+
+@transaction.atomic
+def credits_grant(
+    *, user, amount: int, reason: str, reference: str, created_by=None
+) -> LedgerEntry:
+    if amount <= 0:
+        raise ValueError("A grant must be positive.")
+    account = _locked_account(user)
+    return _append(
+        account,
+        kind=LedgerKind.GRANT,
+        amount=amount,
+        reason=reason,
+        reference=reference,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def credits_adjust(*, user, amount: int, reason: str, created_by) -> LedgerEntry:
+    """A staff correction, up or down; never below zero."""
+    if amount == 0:
+        raise InvalidAdjustment("An adjustment needs a non-zero amount.")
+    if not reason.strip():
+        raise InvalidAdjustment("An adjustment needs a reason.")
+    account = _locked_account(user)
+    if account.balance + amount < 0:
+        raise InvalidAdjustment(
+            f"The balance is {account.balance}; it cannot go down by {-amount}."
+        )
+    return _append(
+        account,
+        kind=LedgerKind.ADJUSTMENT,
+        amount=amount,
+        reason=reason,
+        reference=f"staff:{created_by.pk}" if created_by else "staff",
+        created_by=created_by,
+    )

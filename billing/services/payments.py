@@ -1,0 +1,119 @@
+"""Razorpay payments: orders, the Checkout callback and webhooks, all converging on
+`subscription_activate`. Razorpay is never called inside a transaction."""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from billing.exceptions import PaymentRejected
+from billing.gateways import razorpay as gateway
+from billing.models import Payment, PaymentStatus, WebhookEvent
+
+from .credits import _locked_account
+from .subscriptions import subscription_activate
+
+logger = logging.getLogger(__name__)
+
+
+def payment_start(*, user) -> Payment:
+    """Create a Razorpay order for premium at the price in settings, and record it.
+
+    Called outside any transaction: Razorpay is called first, then the order is saved.
+    """
+    amount, currency = settings.PREMIUM_PRICE_PAISE, settings.PREMIUM_CURRENCY
+    order = gateway.order_create(
+        amount_paise=amount,
+        currency=currency,
+        receipt=f"premium-{user.pk}-{secrets.token_hex(4)}",
+        notes={"user_id": str(user.pk), "plan": "premium"},
+    )
+    if order.get("amount") != amount or order.get("currency") != currency:
+        raise gateway.GatewayError("Razorpay returned an order for a different amount.")
+    return Payment.objects.create(
+        user=user, razorpay_order_id=order["id"], amount_paise=amount, currency=currency
+    )
+
+
+@transaction.atomic
+def _payment_mark_paid(*, payment: Payment, payment_id: str, payload: dict) -> Payment:
+    _locked_account(payment.user)  # account before payment, the order used everywhere
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == PaymentStatus.PAID:
+        if payment.razorpay_payment_id != payment_id:
+            logger.warning(
+                "Order %s paid again by %s (first %s): not granted twice",
+                payment.razorpay_order_id,
+                payment_id,
+                payment.razorpay_payment_id,
+            )
+        return payment
+    payment.status = PaymentStatus.PAID
+    payment.razorpay_payment_id = payment_id
+    payment.payload = payload
+    payment.save(update_fields=["status", "razorpay_payment_id", "payload", "updated_at"])
+    return payment
+
+
+def payment_confirm_checkout(*, user, order_id: str, payment_id: str, signature: str) -> Payment:
+    """The browser's Checkout callback: verify its signature, then activate premium."""
+    if not gateway.checkout_signature_valid(
+        order_id=order_id, payment_id=payment_id, signature=signature
+    ):
+        logger.warning("Checkout callback with a bad signature for order %s", order_id)
+        raise PaymentRejected("The payment could not be verified.")
+    payment = Payment.objects.filter(razorpay_order_id=order_id, user=user).first()
+    if payment is None:
+        logger.warning("Checkout callback for unknown order %s by user %s", order_id, user.pk)
+        raise PaymentRejected("This order is not yours or does not exist.")
+    payload = {
+        "razorpay_order_id": order_id,
+        "razorpay_payment_id": payment_id,
+        "razorpay_signature": signature,
+    }
+    with transaction.atomic():
+        payment = _payment_mark_paid(payment=payment, payment_id=payment_id, payload=payload)
+        subscription_activate(payment=payment)
+    return payment
+
+
+def webhook_receive(*, event_id: str, payload: dict) -> str:
+    """Handle a verified webhook once per event id; returns what was done."""
+    handler = WEBHOOK_HANDLERS.get(payload.get("event", ""))
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                event_id=event_id, event_type=payload.get("event", "")[:64], payload=payload
+            )
+            try:
+                with transaction.atomic():
+                    event.outcome = handler(payload) if handler else "ignored"
+            except PaymentRejected as exc:
+                logger.warning("Razorpay webhook %s rejected: %s", event_id, exc)
+                event.outcome = f"rejected: {exc}"[:255]
+            event.save(update_fields=["outcome"])
+            return event.outcome
+    except IntegrityError:
+        return "duplicate"
+
+
+def _on_payment_paid(payload: dict) -> str:
+    entity = payload["payload"]["payment"]["entity"]
+    payment = Payment.objects.filter(razorpay_order_id=entity.get("order_id") or "").first()
+    if payment is None:
+        raise PaymentRejected(f"unknown order {entity.get('order_id')!r}")
+    if entity.get("amount") != payment.amount_paise or entity.get("currency") != payment.currency:
+        raise PaymentRejected(
+            f"amount {entity.get('amount')} {entity.get('currency')} does not match "
+            f"{payment.amount_paise} {payment.currency}"
+        )
+    payment = _payment_mark_paid(payment=payment, payment_id=entity["id"], payload=payload)
+    subscription_activate(payment=payment)
+    return "activated"
+
+
+WEBHOOK_HANDLERS = {
+    "payment.captured": _on_payment_paid,
+    "order.paid": _on_payment_paid,
+}

@@ -1,0 +1,139 @@
+"""Premium subscriptions: activation by a payment, monthly credit resets, expiry."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from billing.exceptions import PaymentRejected
+from billing.models import (
+    CreditAccount,
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentStatus,
+    Plan,
+    Subscription,
+    SubscriptionStatus,
+)
+
+from .credits import _append, _locked_account
+
+logger = logging.getLogger(__name__)
+
+
+def _period() -> timedelta:
+    return timedelta(days=settings.PREMIUM_PERIOD_DAYS)
+
+
+def _reset(account: CreditAccount, *, reason: str, reference: str) -> LedgerEntry:
+    credits = settings.PREMIUM_CREDITS_PER_PERIOD
+    return _append(
+        account,
+        kind=LedgerKind.RESET,
+        amount=credits - account.balance,
+        reason=reason,
+        reference=reference,
+    )
+
+
+@transaction.atomic
+def subscription_activate(*, payment: Payment) -> Subscription:
+    """Grant premium for a paid payment, exactly once per payment.
+
+    A new (or lapsed) subscription starts now with a fresh period of credits; a
+    renewal while active extends the paid period, and the next monthly reset
+    brings the new period's credits.
+    """
+    account = _locked_account(payment.user)
+    # Locked after the account, in the same order everywhere, so concurrent
+    # callback and webhook for one payment run one after the other.
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    subscription = Subscription.objects.filter(user=payment.user).first()
+    if payment.activated_at is not None:
+        return subscription
+    if payment.status != PaymentStatus.PAID:
+        raise PaymentRejected("This payment has not been paid.")
+    now = timezone.now()
+    if subscription is not None and subscription.is_active_at(now):
+        subscription.current_period_end += _period()
+    else:
+        subscription = subscription or Subscription(user=payment.user)
+        subscription.status = SubscriptionStatus.ACTIVE
+        subscription.current_period_start = now
+        subscription.current_period_end = now + _period()
+        account.plan = Plan.PREMIUM
+        account.period_end = now + _period()
+        account.save(update_fields=["plan", "period_end", "updated_at"])
+        _reset(account, reason="Premium activated", reference=payment.reference)
+    subscription.latest_payment = payment
+    subscription.save()
+    payment.activated_at = now
+    payment.save(update_fields=["activated_at", "updated_at"])
+    logger.info("Premium granted to user %s by %s", payment.user_id, payment.reference)
+    return subscription
+
+
+def subscription_expire_due(*, now: datetime | None = None) -> list[Subscription]:
+    """End every subscription whose paid period is over; their credits expire."""
+    now = now or timezone.now()
+    ids = list(Subscription.objects.due_for_expiry(now).values_list("pk", flat=True))
+    return [sub for pk in ids if (sub := _subscription_expire(subscription_id=pk, now=now))]
+
+
+@transaction.atomic
+def _subscription_expire(*, subscription_id: int, now: datetime) -> Subscription | None:
+    user = Subscription.objects.select_related("user").get(pk=subscription_id).user
+    account = _locked_account(user)
+    subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
+    if subscription.status != SubscriptionStatus.ACTIVE or subscription.current_period_end > now:
+        return None  # renewed or expired by someone else meanwhile
+    subscription.status = SubscriptionStatus.EXPIRED
+    subscription.save(update_fields=["status", "updated_at"])
+    if account.balance:
+        _append(
+            account,
+            kind=LedgerKind.EXPIRY,
+            amount=-account.balance,
+            reason="Premium ended: remaining credits expire",
+            reference=f"subscription:{subscription.pk}",
+        )
+    account.plan = Plan.FREE
+    account.period_end = None
+    account.save(update_fields=["plan", "period_end", "updated_at"])
+    return subscription
+
+
+def credits_reset_due(now: datetime):
+    """Premium accounts whose credit period is over while their subscription runs on."""
+    return CreditAccount.objects.filter(
+        plan=Plan.PREMIUM,
+        period_end__lte=now,
+        user__subscription__status=SubscriptionStatus.ACTIVE,
+        user__subscription__current_period_end__gt=now,
+    )
+
+
+def credits_reset_period(*, now: datetime | None = None) -> list[CreditAccount]:
+    """Start the next monthly credit period for premium subscriptions paid beyond it."""
+    now = now or timezone.now()
+    ids = list(credits_reset_due(now).values_list("pk", flat=True))
+    return [account for pk in ids if (account := _credits_reset(account_id=pk, now=now))]
+
+
+@transaction.atomic
+def _credits_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
+    account = credits_reset_due(now).select_for_update(of=("self",)).filter(pk=account_id).first()
+    if account is None:
+        return None
+    while account.period_end <= now:
+        account.period_end += _period()
+    account.save(update_fields=["period_end", "updated_at"])
+    _reset(
+        account,
+        reason="Premium: new monthly credits",
+        reference=f"period:{account.period_end:%Y-%m-%d}",
+    )
+    return account
