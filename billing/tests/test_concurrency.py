@@ -1,5 +1,6 @@
 """Real threads on real PostgreSQL connections: the row lock is what is under test."""
 
+import json
 import threading
 
 from django.db import connection
@@ -69,3 +70,36 @@ def test_concurrent_refunds_of_one_job_refund_once(transactional_db, user):
 
     assert len([r for r in results if isinstance(r, LedgerEntry)]) == 1, results
     assert services.credits_balance(user=user) == 5
+
+
+def test_callback_and_webhooks_racing_for_one_payment_grant_once(transactional_db, razorpay, user):
+    from billing.models import LedgerKind
+
+    from .conftest import checkout_response, webhook_body
+
+    payment = services.payment_start(user=user)
+    callback = checkout_response(payment.razorpay_order_id)
+    body = json.loads(
+        webhook_body(
+            "payment.captured",
+            order_id=payment.razorpay_order_id,
+            payment_id=callback["razorpay_payment_id"],
+        )
+    )
+
+    def deliver(i):
+        if i % 2:
+            return services.webhook_receive(event_id=f"evt_{i}", payload=body)
+        return services.payment_confirm_checkout(
+            user=user,
+            order_id=callback["razorpay_order_id"],
+            payment_id=callback["razorpay_payment_id"],
+            signature=callback["razorpay_signature"],
+        )
+
+    results = run_in_threads(8, deliver)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    account = CreditAccount.objects.get(user=user)
+    assert account.entries.filter(kind=LedgerKind.RESET).count() == 1
+    assert (account.plan, account.balance) == ("premium", 1600)

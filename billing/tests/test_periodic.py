@@ -1,13 +1,24 @@
+import contextlib
 import datetime as dt
+import random
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Sum
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from billing import services, tasks
-from billing.models import LedgerKind, Plan, Subscription, SubscriptionStatus
+from billing.exceptions import QuotaExceeded
+from billing.models import (
+    LedgerKind,
+    Payment,
+    PaymentStatus,
+    Plan,
+    Subscription,
+    SubscriptionStatus,
+)
 
 from .conftest import checkout_response
 
@@ -119,3 +130,44 @@ def test_setup_periodic_tasks_keeps_admin_edits(db):
     task.refresh_from_db()
     assert (task.interval, task.enabled) == (hourly, False)
     assert PeriodicTask.objects.filter(task__startswith="billing.").count() == 2
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ledger_sum_equals_balance_through_premium_periods(premium_user, seed):
+    rng = random.Random(seed)
+    user, now = premium_user, START
+    for step in range(60):
+        now += dt.timedelta(days=rng.choice([0, 0, 1, 3, 10]))
+        op = rng.choice(["reserve", "reserve", "refund", "grant", "pay", "periodic"])
+        with time_machine.travel(now, tick=False):
+            if op == "reserve":
+                amount = rng.randint(1, 400)
+                with contextlib.suppress(QuotaExceeded):
+                    services.credits_reserve(
+                        user=user, amount=amount, reference=f"g:{step}", reason="r"
+                    )
+            elif op == "refund":
+                ref = f"g:{rng.randrange(max(step, 1))}"
+                services.credits_refund(user=user, reference=ref, reason="r")
+            elif op == "grant":
+                services.credits_grant(
+                    user=user, amount=rng.randint(1, 50), reason="g", reference="t"
+                )
+            elif op == "pay":
+                payment = Payment.objects.create(
+                    user=user,
+                    razorpay_order_id=f"order_r{seed}_{step}",
+                    razorpay_payment_id=f"pay_r{seed}_{step}",
+                    amount_paise=50000,
+                    currency="INR",
+                    status=PaymentStatus.PAID,
+                )
+                services.subscription_activate(payment=payment)
+            else:
+                services.credits_reset_period()
+                services.subscription_expire_due()
+        account = user.credit_account
+        account.refresh_from_db()
+        assert account.balance >= 0
+        assert account.entries.aggregate(s=Sum("amount"))["s"] == account.balance
+        assert account.entries.first().balance_after == account.balance

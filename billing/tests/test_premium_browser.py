@@ -1,0 +1,99 @@
+"""The premium page's own JavaScript, with a fake checkout.js served on loopback.
+
+The fake Checkout asks the fake Razorpay to "pay" the order, gets back a response
+signed with the key secret exactly as Razorpay signs it, and calls the page's
+handler; our verification view then runs for real.
+"""
+
+import json
+import os
+
+import pytest
+from werkzeug.wrappers import Response
+
+from billing import services
+
+from .conftest import KEY_ID, checkout_response
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.e2e
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FAKE_CHECKOUT_JS = """
+window.Razorpay = function (options) {
+  this.open = function () {
+    var url = "%(base)s/pay?order_id=" + encodeURIComponent(options.order_id) +
+      "&key=" + encodeURIComponent(options.key) + "&amount=" + options.amount;
+    fetch(url).then(function (r) { return r.json(); }).then(options.handler);
+  };
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def fake_checkout(razorpay, httpserver, settings):
+    base = httpserver.url_for("").rstrip("/")
+    settings.RAZORPAY_CHECKOUT_JS_URL = f"{base}/checkout.js"
+    httpserver.expect_request("/checkout.js").respond_with_data(
+        FAKE_CHECKOUT_JS % {"base": base}, content_type="application/javascript"
+    )
+    paid = []
+
+    def pay(request):
+        paid.append(dict(request.args))
+        body = checkout_response(request.args["order_id"])
+        return Response(
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+        )
+
+    httpserver.expect_request("/pay").respond_with_handler(pay)
+    return paid
+
+
+@pytest.fixture
+def logged_in_page(browser, live_server, client, user):
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_upgrade_through_checkout_activates_premium(fake_checkout, logged_in_page, user):
+    page = logged_in_page
+    page.goto("/billing/premium/")
+    assert page.get_by_test_id("credits-balance").inner_text() == "5"
+
+    page.get_by_test_id("upgrade").click()
+
+    page.wait_for_selector(".messages >> text=Thank you")
+    assert page.get_by_test_id("credits-balance").inner_text() == "1,600"
+    assert fake_checkout[0]["key"] == KEY_ID
+    assert fake_checkout[0]["amount"] == "50000"
+    assert services.credit_account_for(user=user).plan == "premium"
