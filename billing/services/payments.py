@@ -99,7 +99,13 @@ def webhook_receive(*, event_id: str, payload: dict) -> str:
 
 
 def _on_payment_paid(payload: dict) -> str:
-    entity = payload["payload"]["payment"]["entity"]
+    try:
+        entity = payload["payload"]["payment"]["entity"]
+        payment_id = str(entity["id"])
+    except (KeyError, TypeError) as exc:
+        raise PaymentRejected("no payment in the event") from exc
+    if entity.get("status") != "captured":
+        raise PaymentRejected(f"payment {payment_id} is {entity.get('status')!r}, not captured")
     payment = Payment.objects.filter(razorpay_order_id=entity.get("order_id") or "").first()
     if payment is None:
         raise PaymentRejected(f"unknown order {entity.get('order_id')!r}")
@@ -108,7 +114,7 @@ def _on_payment_paid(payload: dict) -> str:
             f"amount {entity.get('amount')} {entity.get('currency')} does not match "
             f"{payment.amount_paise} {payment.currency}"
         )
-    payment = _payment_mark_paid(payment=payment, payment_id=entity["id"], payload=payload)
+    payment = _payment_mark_paid(payment=payment, payment_id=payment_id, payload=payload)
     subscription_activate(payment=payment)
     return "activated"
 

@@ -91,3 +91,10 @@ def test_missing_event_id_is_rejected(razorpay, client):
         headers={"X-Razorpay-Signature": sign(body, WEBHOOK_SECRET)},
     )
     assert response.status_code == 400
+
+
+def test_event_without_a_payment_is_rejected_not_crashed(razorpay, post_webhook):
+    body = b'{"event": "payment.captured", "payload": {}}'
+    response = post_webhook(body)
+    assert response.status_code == 200
+    assert response.content.startswith(b"rejected")
