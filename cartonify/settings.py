@@ -183,6 +183,7 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Celery ------------------------------------------------------------------
@@ -252,6 +253,31 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Generation ------------------------------------------------------------------
+
+# "local" renders offline with Pillow; "replicate" is used whenever a token is set.
+REPLICATE_API_TOKEN = env("REPLICATE_API_TOKEN", default="")
+GENERATION_PROVIDER = env(
+    "GENERATION_PROVIDER", default="replicate" if REPLICATE_API_TOKEN else "local"
+)
+REPLICATE_WEBHOOK_SECRET = env("REPLICATE_WEBHOOK_SECRET", default="")
+# Public base URL Replicate can reach; without it only polling is used.
+REPLICATE_WEBHOOK_BASE_URL = env("REPLICATE_WEBHOOK_BASE_URL", default="")
+REPLICATE_MODELS = {
+    "image": env("REPLICATE_MODEL_IMAGE", default="black-forest-labs/flux-schnell"),
+    "edit": env("REPLICATE_MODEL_EDIT", default="black-forest-labs/flux-kontext-pro"),
+    "video": env("REPLICATE_MODEL_VIDEO", default="minimax/video-01"),
+    "enhance": env("REPLICATE_MODEL_ENHANCE", default="meta/meta-llama-3-8b-instruct"),
+}
+GENERATION_PROMPT_MAX_LENGTH = env.int("GENERATION_PROMPT_MAX_LENGTH", default=1000)
+GENERATION_MAX_UPLOAD_BYTES = env.int("GENERATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+GENERATION_MAX_IMAGE_PIXELS = env.int("GENERATION_MAX_IMAGE_PIXELS", default=40_000_000)
+GENERATION_TIMEOUT = env.int("GENERATION_TIMEOUT", default=10 * 60)
+GENERATION_POLL_INTERVAL = env.float("GENERATION_POLL_INTERVAL", default=2.0)
+GENERATION_RATE_LIMIT = env("GENERATION_RATE_LIMIT", default="10/h")
+# Seconds the local provider sleeps per job; benchmarks use it to mimic a real model.
+GENERATION_SIMULATED_LATENCY = env.float("GENERATION_SIMULATED_LATENCY", default=0.0)
 
 # --- Billing ---------------------------------------------------------------------
 

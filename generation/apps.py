@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class GenerationConfig(AppConfig):
     name = "generation"
     verbose_name = "Generation"
+
+    def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        from . import signals  # noqa: F401
+
+        # Bounds the memory any decode can take: bigger images raise DecompressionBombError.
+        Image.MAX_IMAGE_PIXELS = settings.GENERATION_MAX_IMAGE_PIXELS

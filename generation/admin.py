@@ -1,0 +1,137 @@
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from . import services
+from .exceptions import NotAllowed
+from .models import Generation, Image, Output, ReplicateWebhookEvent, Status, Video
+
+
+def _preview(output: Output, size: int = 64) -> str:
+    url = reverse("generation:admin_output_file", args=[output.pk])
+    if output.content_type.startswith("video/") and output.content_type != "video/gif":
+        return format_html('<video src="{}" width="{}" muted loop></video>', url, size)
+    return format_html(
+        '<img src="{}" width="{}" height="{}" style="object-fit:cover">', url, size, size
+    )
+
+
+class OutputInline(admin.TabularInline):
+    model = Output
+    extra = 0
+    can_delete = False
+    fields = ["preview", "kind", "content_type", "width", "height", "bytes", "favorite"]
+    readonly_fields = fields
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return _preview(obj) if obj.pk else ""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Generation)
+class GenerationAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "user",
+        "kind",
+        "status",
+        "prompt_short",
+        "provider",
+        "via",
+        "credits_charged",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", "provider", "via"]
+    search_fields = ["prompt", "user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    raw_id_fields = ["user", "source_output", "retry_of"]
+    readonly_fields = [
+        "provider_job_id",
+        "started_at",
+        "finished_at",
+        "credits_charged",
+        "result_text",
+    ]
+    inlines = [OutputInline]
+    actions = ["retry_failed", "cancel_unfinished"]
+
+    @admin.display(description="Prompt")
+    def prompt_short(self, obj):
+        return obj.prompt[:60]
+
+    @admin.action(description="Retry selected failed jobs")
+    def retry_failed(self, request, queryset):
+        retried = 0
+        for job in queryset.filter(status__in=[Status.FAILED, Status.CANCELED]).select_related(
+            "user"
+        ):
+            services.generation_retry(user=job.user, generation_id=job.pk)
+            retried += 1
+        self.message_user(request, f"{retried} job(s) queued again.", messages.SUCCESS)
+
+    @admin.action(description="Cancel selected queued or running jobs (refunds credits)")
+    def cancel_unfinished(self, request, queryset):
+        canceled = 0
+        for job in queryset.unfinished().select_related("user"):
+            try:
+                services.generation_cancel(user=job.user, generation_id=job.pk)
+                canceled += 1
+            except NotAllowed:
+                pass
+        self.message_user(request, f"{canceled} job(s) canceled.", messages.SUCCESS)
+
+
+class OutputAdminBase(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "preview",
+        "user",
+        "generation_link",
+        "content_type",
+        "width",
+        "height",
+        "favorite",
+        "created_at",
+    ]
+    list_filter = ["favorite", "content_type"]
+    search_fields = ["generation__prompt", "user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user", "generation"]
+    raw_id_fields = ["user", "generation"]
+    readonly_fields = ["preview", "content_type", "width", "height", "bytes"]
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return _preview(obj)
+
+    @admin.display(description="Job")
+    def generation_link(self, obj):
+        url = reverse("admin:generation_generation_change", args=[obj.generation_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.generation_id)
+
+
+@admin.register(Image)
+class ImageAdmin(OutputAdminBase):
+    pass
+
+
+@admin.register(Video)
+class VideoAdmin(OutputAdminBase):
+    pass
+
+
+@admin.register(ReplicateWebhookEvent)
+class ReplicateWebhookEventAdmin(admin.ModelAdmin):
+    list_display = ["webhook_id", "generation", "received_at"]
+    readonly_fields = ["webhook_id", "generation", "received_at"]
+    search_fields = ["webhook_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,84 @@
+from django import forms
+from django.conf import settings
+
+from .models import Kind
+from .providers import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from .services import GenerationRequest
+
+
+def _choices(values):
+    return [(value, value.replace("-", " ").capitalize()) for value in values]
+
+
+class GenerateForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(Kind.IMAGE, "Images"), (Kind.VIDEO, "Video")],
+        initial=Kind.IMAGE,
+        widget=forms.HiddenInput,
+    )
+    prompt = forms.CharField(
+        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "A fox reading a map, at dawn"}),
+    )
+    negative_prompt = forms.CharField(
+        required=False,
+        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        label="Avoid (optional)",
+        widget=forms.TextInput(attrs={"placeholder": "blurry, text"}),
+    )
+    style = forms.ChoiceField(choices=_choices(STYLES))
+    color = forms.ChoiceField(choices=_choices(COLORS), label="Colour")
+    size = forms.TypedChoiceField(
+        choices=[(s, f"{s} px") for s in SIZES], coerce=int, initial=SIZES[0]
+    )
+    count = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=1
+    )
+    seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1)
+
+    def to_request(self) -> GenerationRequest:
+        data = self.cleaned_data
+        return GenerationRequest(
+            kind=data["kind"],
+            prompt=data["prompt"],
+            negative_prompt=data["negative_prompt"],
+            style=data["style"],
+            color=data["color"],
+            size=data["size"],
+            count=data["count"] if data["kind"] == Kind.IMAGE else 1,
+            seed=data["seed"],
+        )
+
+
+class EditForm(forms.Form):
+    edit_operation = forms.ChoiceField(choices=_choices(EDIT_OPERATIONS), label="Edit")
+    prompt = forms.CharField(
+        required=False,
+        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        label="Instruction (for “instruct”)",
+        widget=forms.TextInput(attrs={"placeholder": "make it night time"}),
+    )
+    source_upload = forms.FileField(required=False, label="Image to edit")
+
+    def to_request(self) -> GenerationRequest:
+        data = self.cleaned_data
+        return GenerationRequest(
+            kind=Kind.EDIT, prompt=data["prompt"], edit_operation=data["edit_operation"]
+        )
+
+
+class EnhanceForm(forms.Form):
+    prompt = forms.CharField(max_length=settings.GENERATION_PROMPT_MAX_LENGTH)
+
+
+class GallerySearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search prompts",
+        widget=forms.TextInput(attrs={"placeholder": "Search prompts", "type": "search"}),
+    )
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "All"), ("image", "Images"), ("video", "Videos")]
+    )
+    favorites = forms.BooleanField(required=False, label="Favourites only")

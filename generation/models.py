@@ -1,0 +1,191 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    IMAGE = "image", "Image"
+    EDIT = "edit", "Image edit"
+    VIDEO = "video", "Video"
+    ENHANCE = "enhance", "Prompt enhancement"
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+class Via(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+
+
+UNFINISHED = (Status.QUEUED, Status.RUNNING)
+FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELED)
+
+
+class GenerationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def unfinished(self):
+        return self.filter(status__in=UNFINISHED)
+
+
+class Generation(models.Model):
+    """One request to a model: what was asked, how it went, what it cost."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generations"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    via = models.CharField(max_length=3, choices=Via.choices, default=Via.WEB)
+    prompt = models.TextField()
+    negative_prompt = models.TextField(blank=True)
+    style = models.CharField(max_length=20, blank=True)
+    color = models.CharField(max_length=20, blank=True)
+    width = models.PositiveIntegerField(default=512)
+    height = models.PositiveIntegerField(default=512)
+    count = models.PositiveSmallIntegerField(default=1)
+    seed = models.BigIntegerField(null=True, blank=True)
+    edit_operation = models.CharField(max_length=20, blank=True)
+    source_output = models.ForeignKey(
+        "Output", null=True, blank=True, on_delete=models.SET_NULL, related_name="edits"
+    )
+    source_file = models.FileField(upload_to="sources/%Y/%m/", blank=True)
+
+    provider = models.CharField(max_length=20)
+    provider_job_id = models.CharField(max_length=100, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    result_text = models.TextField(blank=True)
+    credits_charged = models.PositiveIntegerField(default=0)
+    retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GenerationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="generation_user_recent"),
+            models.Index(fields=["status", "started_at"], name="generation_status_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(count__gte=1, count__lte=4), name="generation_count_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def reference(self) -> str:
+        """How the credit ledger refers to this job."""
+        return f"generation:{self.pk}"
+
+
+class OutputKind(models.TextChoices):
+    IMAGE = "image", "Image"
+    VIDEO = "video", "Video"
+
+
+def output_upload_to(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"outputs/{instance.user_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class OutputQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def images(self):
+        return self.filter(kind=OutputKind.IMAGE)
+
+    def videos(self):
+        return self.filter(kind=OutputKind.VIDEO)
+
+
+class Output(models.Model):
+    """A stored file a generation produced. Images and videos share one table so the
+    gallery is one index-backed query; `Image` and `Video` are proxies over it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outputs"
+    )
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(max_length=5, choices=OutputKind.choices)
+    file = models.FileField(upload_to=output_upload_to, max_length=200)
+    content_type = models.CharField(max_length=50)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)
+    favorite = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OutputQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="output_user_recent"),
+            models.Index(
+                fields=["user", "kind", "-created_at", "-id"], name="output_user_kind_recent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def filename(self) -> str:
+        extension = self.file.name.rsplit(".", 1)[-1]
+        return f"cartonify-{self.kind}-{self.pk}.{extension}"
+
+
+class ImageManager(models.Manager.from_queryset(OutputQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=OutputKind.IMAGE)
+
+
+class VideoManager(models.Manager.from_queryset(OutputQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=OutputKind.VIDEO)
+
+
+class Image(Output):
+    objects = ImageManager()
+
+    class Meta:
+        proxy = True
+
+
+class Video(Output):
+    objects = VideoManager()
+
+    class Meta:
+        proxy = True
+
+
+class ReplicateWebhookEvent(models.Model):
+    """A delivered Replicate webhook, recorded once so redeliveries do nothing."""
+
+    webhook_id = models.CharField(max_length=100, unique=True)
+    generation = models.ForeignKey(Generation, null=True, on_delete=models.SET_NULL)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.webhook_id

@@ -1,0 +1,38 @@
+"""The hourly generation limit, counted per user in the shared cache across web and API."""
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+GROUP = "generation.submit"
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int, rate: str):
+        super().__init__(retry_after)
+        self.retry_after = retry_after  # seconds
+        self.rate = rate
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def message(self) -> str:
+        minutes = max(1, round(self.retry_after / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        rate = self.rate.replace("/h", " per hour").replace("/m", " per minute")
+        return f"You have reached the limit of {rate} requests. Try again in {minutes} {unit}."
+
+
+def check_generation_rate(request, *, group: str = GROUP, rate: str | None = None) -> None:
+    """Count one generation request for request.user; raise RateLimited over the limit."""
+    rate = rate or settings.GENERATION_RATE_LIMIT
+    usage = get_usage(
+        request,
+        group=group,
+        key=lambda group, request: str(request.user.pk),
+        rate=rate,
+        method=["POST"],
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        raise RateLimited(retry_after=int(usage["time_left"]) or 1, rate=rate)

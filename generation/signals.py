@@ -1,0 +1,21 @@
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from .models import Generation, Output
+
+
+# A receiver rather than a service: outputs also go when their job or their
+# owner is deleted (database cascades), and their files must go with them.
+@receiver(post_delete, sender=Output)
+def delete_output_file(sender, instance, **kwargs):
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=Generation)
+def delete_source_file(sender, instance, **kwargs):
+    name, storage = instance.source_file.name, instance.source_file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

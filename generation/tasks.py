@@ -1,0 +1,31 @@
+from celery import shared_task
+
+from . import services
+from .providers import ProviderError
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def run_generation(self, generation_id: int) -> None:
+    try:
+        services.generation_run(generation_id=generation_id)
+    except ProviderError as error:
+        if self.request.retries >= self.max_retries:
+            services.generation_fail(generation_id=generation_id, reason=str(error))
+            return
+        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+
+
+@shared_task(acks_late=True)
+def poll_generation(generation_id: int) -> None:
+    if services.generation_poll(generation_id=generation_id):
+        services.schedule_poll(generation_id)
+
+
+@shared_task(acks_late=True)
+def finish_generation_from_webhook(generation_id: int, payload: dict) -> None:
+    services.generation_finish_from_webhook(generation_id=generation_id, payload=payload)
+
+
+@shared_task
+def sweep_generations() -> dict[str, int]:
+    return services.generation_sweep()

@@ -1,0 +1,294 @@
+"""Generator, jobs and gallery pages. Thin: parse, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from billing import services as billing
+from billing.services import QuotaExceeded
+
+from . import services
+from .exceptions import InvalidRequest, NotAllowed
+from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
+from .models import Generation, Kind, Output
+from .ratelimits import RateLimited, check_generation_rate
+from .uploads import read_uploaded_image
+
+GALLERY_PAGE_SIZE = 24
+RECENT_JOBS = 10
+ENHANCE_RATE = "30/h"
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _initial_from(request) -> dict:
+    """Prefill the form from ?from=<job id> ("use these settings again")."""
+    job_id = request.GET.get("from", "")
+    if not job_id.isdigit():
+        return {}
+    job = Generation.objects.filter(pk=job_id, user=request.user).first()
+    if job is None:
+        return {}
+    req = services.request_from(job)
+    kind = Kind.VIDEO if job.kind == Kind.VIDEO else Kind.IMAGE
+    return {**vars(req), "kind": kind}
+
+
+def _composer_context(request, form, edit_form=None, error=""):
+    return {
+        "form": form,
+        "edit_form": edit_form or EditForm(),
+        "error": error,
+        "credits": billing.credits_balance(user=request.user),
+    }
+
+
+@login_required
+def generate(request):
+    if request.method != "POST":
+        form = GenerateForm(initial=_initial_from(request))
+        context = _composer_context(request, form)
+        context["jobs"] = Generation.objects.for_user(request.user)[:RECENT_JOBS]
+        return render(request, "generation/generate.html", context)
+    form = GenerateForm(request.POST)
+    return _submit(
+        request,
+        form,
+        lambda: services.generation_submit(user=request.user, request=form.to_request()),
+    )
+
+
+@login_required
+@require_POST
+def edit_upload(request):
+    edit_form = EditForm(request.POST, request.FILES)
+
+    def submit():
+        upload = edit_form.cleaned_data["source_upload"]
+        if upload is None:
+            raise InvalidRequest("Choose an image to upload.", field="source_upload")
+        return services.generation_submit(
+            user=request.user,
+            request=edit_form.to_request(),
+            source_bytes=read_uploaded_image(upload),
+        )
+
+    return _submit(request, edit_form, submit, composer_form=GenerateForm(), edit_form=edit_form)
+
+
+def _submit(request, form, submit, composer_form=None, edit_form=None):
+    """Shared by every form that starts a job: rate limit, validate, submit, answer."""
+    status, error, retry_after = 400, "", None
+    try:
+        check_generation_rate(request)
+        if form.is_valid():
+            job = submit()
+            return _job_started(request, job, form)
+    except RateLimited as limited:
+        status, error, retry_after = 429, limited.message, limited.retry_after
+    except QuotaExceeded as exhausted:
+        status, error = 402, str(exhausted)
+    except InvalidRequest as invalid:
+        form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+    context = _composer_context(request, composer_form or form, edit_form, error)
+    template = (
+        "generation/partials/composer.html" if _is_htmx(request) else "generation/generate.html"
+    )
+    if not _is_htmx(request):
+        context["jobs"] = Generation.objects.for_user(request.user)[:RECENT_JOBS]
+    response = render(request, template, context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _job_started(request, job, form):
+    if not _is_htmx(request):
+        messages.success(request, "Your job is queued. It will appear below when it is done.")
+        return redirect("generation:generate")
+    composer = GenerateForm(initial=form.cleaned_data) if isinstance(form, GenerateForm) else None
+    context = _composer_context(request, composer or GenerateForm())
+    context["new_job"] = job
+    return render(request, "generation/partials/composer.html", context)
+
+
+@login_required
+@require_POST
+def enhance(request):
+    form = EnhanceForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "generation/partials/prompt_field.html",
+            {"prompt": request.POST.get("prompt", ""), "error": "Write a prompt to enhance."},
+            status=400,
+        )
+    try:
+        check_generation_rate(request, group="generation.enhance", rate=ENHANCE_RATE)
+        job = services.generation_submit(
+            user=request.user,
+            request=services.GenerationRequest(
+                kind=Kind.ENHANCE, prompt=form.cleaned_data["prompt"]
+            ),
+        )
+    except (RateLimited, QuotaExceeded, InvalidRequest) as error:
+        context = {"prompt": form.cleaned_data["prompt"], "error": str(error)}
+        return render(request, "generation/partials/prompt_field.html", context, status=400)
+    return _enhanced_field(request, job)
+
+
+@login_required
+@require_GET
+def enhance_status(request, pk):
+    job = get_object_or_404(Generation, pk=pk, user=request.user, kind=Kind.ENHANCE)
+    return _enhanced_field(request, job)
+
+
+def _enhanced_field(request, job):
+    job.refresh_from_db()  # with an inline worker the job may already be done
+    context = {"prompt": job.result_text or job.prompt, "job": job}
+    if job.status == "failed":
+        context["error"] = job.error
+    return render(request, "generation/partials/prompt_field.html", context)
+
+
+@login_required
+def jobs(request):
+    page = Paginator(Generation.objects.for_user(request.user).exclude(kind=Kind.ENHANCE), 20)
+    return render(request, "generation/jobs.html", {"page": page.get_page(request.GET.get("page"))})
+
+
+@login_required
+@require_GET
+def job_status(request, pk):
+    job = get_object_or_404(
+        Generation.objects.prefetch_related("outputs"), pk=pk, user=request.user
+    )
+    return render(request, "generation/partials/job.html", {"job": job})
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    job = get_object_or_404(Generation, pk=pk, user=request.user)
+    try:
+        job = services.generation_cancel(user=request.user, generation_id=job.pk)
+    except NotAllowed as refused:
+        messages.error(request, str(refused))
+    if _is_htmx(request):
+        return render(request, "generation/partials/job.html", {"job": job})
+    return redirect("generation:jobs")
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    job = get_object_or_404(Generation, pk=pk, user=request.user)
+    try:
+        check_generation_rate(request)
+        services.generation_retry(user=request.user, generation_id=job.pk)
+    except (NotAllowed, RateLimited, QuotaExceeded, InvalidRequest) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Queued again.")
+    return redirect("generation:jobs")
+
+
+@login_required
+@require_GET
+def gallery(request):
+    form = GallerySearchForm(request.GET or None)
+    outputs = Output.objects.for_user(request.user).select_related("generation")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            outputs = outputs.filter(Q(generation__prompt__icontains=data["q"]))
+        if data["kind"]:
+            outputs = outputs.filter(kind=data["kind"])
+        if data["favorites"]:
+            outputs = outputs.filter(favorite=True)
+    page = Paginator(outputs, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "generation/gallery.html", context)
+
+
+def _owned_output(request, pk):
+    return get_object_or_404(Output.objects.select_related("generation"), pk=pk, user=request.user)
+
+
+@login_required
+@require_GET
+def output_detail(request, pk):
+    output = _owned_output(request, pk)
+    return render(request, "generation/output_detail.html", {"output": output})
+
+
+@login_required
+@require_GET
+def output_file(request, pk):
+    output = _owned_output(request, pk)
+    download = request.GET.get("download") == "1"
+    response = FileResponse(
+        output.file.open("rb"),
+        content_type=output.content_type,
+        as_attachment=download,
+        filename=output.filename,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def output_favorite(request, pk):
+    output = _owned_output(request, pk)
+    favorite = request.POST.get("favorite") == "1"
+    output = services.output_set_favorite(user=request.user, output_id=output.pk, favorite=favorite)
+    if _is_htmx(request):
+        return render(request, "generation/partials/favorite_button.html", {"output": output})
+    return redirect("generation:output_detail", pk=output.pk)
+
+
+@login_required
+def output_delete(request, pk):
+    output = _owned_output(request, pk)
+    if request.method == "POST":
+        services.output_delete(user=request.user, output_id=output.pk)
+        messages.success(request, "Deleted.")
+        return redirect("generation:gallery")
+    return render(request, "generation/output_confirm_delete.html", {"output": output})
+
+
+@login_required
+def output_edit(request, pk):
+    output = _owned_output(request, pk)
+    form = EditForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            check_generation_rate(request)
+            if form.is_valid():
+                services.generation_submit(
+                    user=request.user, request=form.to_request(), source_output=output
+                )
+                messages.success(request, "Your edit is queued.")
+                return redirect("generation:generate")
+        except (RateLimited, QuotaExceeded, InvalidRequest) as refused:
+            messages.error(request, str(refused))
+    return render(request, "generation/output_edit.html", {"output": output, "form": form})
+
+
+@staff_member_required
+@require_GET
+def admin_output_file(request, pk):
+    """Staff see any output's file (for admin previews); users only see their own."""
+    output = get_object_or_404(Output, pk=pk)
+    return FileResponse(output.file.open("rb"), content_type=output.content_type)

@@ -1,0 +1,36 @@
+import json
+import logging
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .models import Generation, ReplicateWebhookEvent
+from .providers import InvalidWebhook
+from .providers.replicate import verify_webhook
+from .tasks import finish_generation_from_webhook
+
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@require_POST
+def replicate_webhook(request, pk):
+    try:
+        payload = verify_webhook(request.headers, request.body)
+    except (InvalidWebhook, json.JSONDecodeError):
+        logger.warning("rejected a Replicate webhook for generation %s", pk)
+        return HttpResponseBadRequest("invalid signature")
+    generation = get_object_or_404(Generation, pk=pk)
+    try:
+        with transaction.atomic():
+            ReplicateWebhookEvent.objects.create(
+                webhook_id=request.headers["webhook-id"], generation=generation
+            )
+    except IntegrityError:
+        return HttpResponse("duplicate")
+    # The outputs are downloaded by a worker, not while Replicate waits for our answer.
+    transaction.on_commit(lambda: finish_generation_from_webhook.delay(generation.pk, payload))
+    return HttpResponse("ok")
