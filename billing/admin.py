@@ -1,5 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from . import services
+from .exceptions import InvalidAdjustment
 from .models import CreditAccount, LedgerEntry, Payment, Subscription, WebhookEvent
 
 
@@ -16,11 +24,58 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class AdjustmentForm(forms.Form):
+    amount = forms.IntegerField(help_text="Credits to add; negative to take away.")
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(CreditAccount)
 class CreditAccountAdmin(ReadOnlyAdmin):
     list_display = ["user", "plan", "balance", "period_end", "updated_at"]
     list_filter = ["plan"]
     search_fields = ["user__email"]
+    readonly_fields = ["adjust_link"]
+
+    @admin.display(description="Adjust")
+    def adjust_link(self, obj):
+        url = reverse("admin:billing_creditaccount_adjust", args=[obj.pk])
+        return format_html('<a href="{}">Adjust credits (recorded in the ledger)</a>', url)
+
+    def get_urls(self):
+        adjust = path(
+            "<int:pk>/adjust/",
+            self.admin_site.admin_view(self.adjust_view),
+            name="billing_creditaccount_adjust",
+        )
+        return [adjust, *super().get_urls()]
+
+    def adjust_view(self, request, pk):
+        """A staff adjustment goes through billing.services, never by editing the balance."""
+        if not request.user.has_perm("billing.change_creditaccount"):
+            raise PermissionDenied
+        account = get_object_or_404(CreditAccount.objects.select_related("user"), pk=pk)
+        form = AdjustmentForm(request.POST or None)
+        if form.is_valid():
+            try:
+                services.credits_adjust(
+                    user=account.user,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    created_by=request.user,
+                )
+            except InvalidAdjustment as exc:
+                form.add_error("amount", str(exc))
+            else:
+                messages.success(request, f"Credits of {account.user} adjusted.")
+                return redirect("admin:billing_creditaccount_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Adjust credits of {account.user}",
+            "account": account,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "billing/admin_adjust.html", context)
 
 
 @admin.register(LedgerEntry)

@@ -35,3 +35,36 @@ def test_admin_shows_a_ledger_entry_read_only(staff_client, user):
     assert response.status_code == 200
     assert b"Free plan: 5 generations" in response.content
     assert b'name="_save"' not in response.content
+
+
+def test_staff_adjustment_through_the_admin_is_recorded(staff_client, user):
+    account = services.credit_account_for(user=user)
+    url = reverse("admin:billing_creditaccount_adjust", args=[account.pk])
+    response = staff_client.post(url, {"amount": "-2", "reason": "Duplicate job"})
+    assert response.status_code == 302
+    entry = account.entries.first()
+    assert (entry.kind, entry.amount, entry.reason) == ("adjustment", -2, "Duplicate job")
+    assert entry.created_by.is_staff
+    assert services.credits_balance(user=user) == 3
+
+
+def test_admin_adjustment_below_zero_is_refused(staff_client, user):
+    account = services.credit_account_for(user=user)
+    url = reverse("admin:billing_creditaccount_adjust", args=[account.pk])
+    response = staff_client.post(url, {"amount": "-9", "reason": "too much"})
+    assert response.status_code == 200
+    assert b"cannot go down by 9" in response.content
+    assert services.credits_balance(user=user) == 5
+
+
+def test_admin_adjustment_needs_the_change_permission(client, make_user, user):
+    client.force_login(make_user(is_staff=True))
+    account = services.credit_account_for(user=user)
+    url = reverse("admin:billing_creditaccount_adjust", args=[account.pk])
+    assert client.post(url, {"amount": "100", "reason": "me"}).status_code == 403
+
+
+def test_credit_account_page_links_to_the_adjustment(staff_client, user):
+    account = services.credit_account_for(user=user)
+    response = staff_client.get(reverse("admin:billing_creditaccount_change", args=[account.pk]))
+    assert b"Adjust credits" in response.content
