@@ -1,0 +1,52 @@
+"""Model backends behind one small interface; pick one with `get_provider()`."""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import (
+    COLORS,
+    EDIT_OPERATIONS,
+    KINDS,
+    MAX_COUNT,
+    SIZES,
+    STYLES,
+    InvalidWebhook,
+    JobSpec,
+    Outcome,
+    OutputFile,
+    Provider,
+    ProviderError,
+    Started,
+)
+
+__all__ = [
+    "COLORS",
+    "EDIT_OPERATIONS",
+    "KINDS",
+    "MAX_COUNT",
+    "SIZES",
+    "STYLES",
+    "InvalidWebhook",
+    "JobSpec",
+    "Outcome",
+    "OutputFile",
+    "Provider",
+    "ProviderError",
+    "Started",
+    "get_provider",
+]
+
+
+def get_provider(name: str | None = None) -> Provider:
+    """The provider called `name`, or the one settings.GENERATION_PROVIDER names."""
+    name = name or getattr(settings, "GENERATION_PROVIDER", "local") or "local"
+    if name == "local":
+        from .local import LocalProvider
+
+        return LocalProvider()
+    if name == "replicate":
+        # Imported here so the offline mode never loads the SDK.
+        from .replicate import ReplicateProvider
+
+        return ReplicateProvider()
+    raise ImproperlyConfigured(f"Unknown generation provider {name!r}.")
