@@ -1,0 +1,81 @@
+"""The offline provider: real pictures, clips, edits and prompt ideas, made in-process."""
+
+import io
+import secrets
+import time
+import uuid
+
+from django.conf import settings
+from PIL import Image
+
+from .artwork import render_clip, render_picture
+from .base import KINDS, MAX_COUNT, JobSpec, Outcome, OutputFile, ProviderError, Started
+from .edits import apply_edit, open_image
+from .enhance import enhance_prompt
+
+MIN_SIDE = 16
+MAX_SIDE = 2048
+PNG_COMPRESS_LEVEL = 3  # level 6 (the default) doubles encode time for a few % smaller files
+
+
+class LocalProvider:
+    name = "local"
+
+    def start(self, spec: JobSpec, *, webhook_url: str | None = None) -> Started:
+        latency = float(getattr(settings, "GENERATION_SIMULATED_LATENCY", 0.0) or 0.0)
+        if latency > 0:
+            time.sleep(latency)
+        return Started(f"local-{uuid.uuid4().hex}", run(spec))
+
+    def poll(self, provider_job_id: str) -> Outcome | None:
+        return None  # start() always finishes the job
+
+    def cancel(self, provider_job_id: str) -> None:
+        return None
+
+    def outcome_from_webhook(self, payload: dict) -> Outcome | None:
+        return None
+
+
+def run(spec: JobSpec) -> Outcome:
+    if spec.kind not in KINDS:
+        raise ProviderError(f"Unknown kind of job: {spec.kind!r}.", permanent=True)
+    if spec.kind == "enhance":
+        return Outcome(
+            "succeeded", text=enhance_prompt(spec.prompt, style=spec.style, color=spec.color)
+        )
+    if spec.kind == "edit":
+        return Outcome("succeeded", files=(_edit(spec),))
+    size = _checked_size(spec)
+    seed = spec.seed if spec.seed is not None else secrets.randbelow(2**31)
+    if spec.kind == "video":
+        return Outcome("succeeded", files=(_clip(spec, size, seed),))
+    count = min(max(spec.count, 1), MAX_COUNT)
+    return Outcome("succeeded", files=tuple(_picture(spec, size, seed + i) for i in range(count)))
+
+
+def _checked_size(spec: JobSpec) -> tuple[int, int]:
+    if not (MIN_SIDE <= spec.width <= MAX_SIDE and MIN_SIDE <= spec.height <= MAX_SIDE):
+        raise ProviderError(
+            f"Sizes must be between {MIN_SIDE} and {MAX_SIDE} pixels.", permanent=True
+        )
+    return spec.width, spec.height
+
+
+def _picture(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
+    return png_file(render_picture(spec.prompt, spec.style, spec.color, size, seed))
+
+
+def _clip(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
+    content, (width, height) = render_clip(spec.prompt, spec.style, spec.color, size, seed)
+    return OutputFile(content, "image/gif", "gif", width, height)
+
+
+def _edit(spec: JobSpec) -> OutputFile:
+    return png_file(apply_edit(open_image(spec.source_image), spec.edit_operation))
+
+
+def png_file(image: Image.Image) -> OutputFile:
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return OutputFile(out.getvalue(), "image/png", "png", image.width, image.height)
