@@ -113,10 +113,12 @@ class ReplicateProvider:
 
     def _success(self, payload: dict) -> Outcome:
         output = payload.get("output")
-        if self._is_text_model(payload.get("model")) or not _output_urls(output):
+        urls = _output_urls(output)
+        if self._is_text_model(payload.get("model")) or (not urls and _is_text(output)):
             return text_outcome(output)
-        files = tuple(output_file(_download(url)) for url in _output_urls(output))
-        return Outcome("succeeded", files=files)
+        if not urls:
+            return Outcome("failed", error="The model returned no files.")
+        return Outcome("succeeded", files=tuple(output_file(_download(url)) for url in urls))
 
     def _is_text_model(self, model: object) -> bool:
         return bool(model) and str(model) == self.models["enhance"].split(":")[0]
@@ -178,6 +180,12 @@ def text_outcome(output: object) -> Outcome:
     if not text:
         return Outcome("failed", error="The model returned no text.")
     return Outcome("succeeded", text=text)
+
+
+def _is_text(output: object) -> bool:
+    if isinstance(output, list):
+        return bool(output) and all(isinstance(item, str) for item in output)
+    return isinstance(output, str)
 
 
 def _output_urls(output: object) -> list[str]:
@@ -277,6 +285,8 @@ def _image_size(content: bytes) -> tuple[int, int]:
 
 
 def build_input(spec: JobSpec) -> dict[str, Any]:
+    if spec.kind not in INPUT_BUILDERS:
+        raise ProviderError(f"Unknown kind of job: {spec.kind!r}.", permanent=True)
     return INPUT_BUILDERS[spec.kind](spec)
 
 

@@ -240,6 +240,11 @@ def test_a_webhook_for_a_running_prediction_is_not_final(provider):
     assert provider.outcome_from_webhook({"id": "x", "status": "processing"}) is None
 
 
+def test_success_without_files_is_a_failure(provider):
+    outcome = provider.outcome_from_webhook({"id": "x", "status": "succeeded", "output": []})
+    assert (outcome.status, outcome.error) == ("failed", "The model returned no files.")
+
+
 def test_a_webhook_for_a_failure_is_a_failure(provider):
     outcome = provider.outcome_from_webhook({"id": "x", "status": "failed", "error": "boom"})
     assert (outcome.status, outcome.error) == ("failed", "boom")
