@@ -7,13 +7,16 @@ handler; our verification view then runs for real.
 
 import json
 import os
+import time
 
 import pytest
+from django.urls import reverse
 from werkzeug.wrappers import Response
 
 from billing import services
 
 from .conftest import KEY_ID, checkout_response
+from .factories import account_with
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -97,3 +100,30 @@ def test_upgrade_through_checkout_activates_premium(fake_checkout, logged_in_pag
     assert fake_checkout[0]["key"] == KEY_ID
     assert fake_checkout[0]["amount"] == "50000"
     assert services.credit_account_for(user=user).plan == "premium"
+
+
+def test_free_user_out_of_credits_upgrades_and_generates_again(fake_checkout, logged_in_page, user):
+    account_with(user=user, balance=0)
+    page = logged_in_page
+    page.goto(reverse("generation:generate"))
+    page.fill("#prompt", "A fox reading a map, at dawn")
+    page.get_by_test_id("generate").click()
+    error = page.get_by_test_id("composer-error")
+    error.wait_for()
+    assert "premium" in error.inner_text().lower()
+
+    error.get_by_role("link").click()
+    page.get_by_test_id("upgrade").click()
+    page.wait_for_selector(".messages >> text=Thank you")
+    assert page.get_by_test_id("credits-balance").inner_text() == "1,600"
+
+    page.goto(reverse("generation:generate"))
+    assert "1600" in page.get_by_test_id("credits").inner_text()
+    page.fill("#prompt", "A fox reading a map, at dawn")
+    page.get_by_test_id("generate").click()
+    reserves = user.credit_account.entries.filter(kind="reserve")
+    deadline = time.monotonic() + 10
+    while not reserves.exists() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert reserves.count() == 1
+    assert services.credits_balance(user=user) == 1600 + reserves.get().amount
