@@ -301,3 +301,15 @@ RAZORPAY_BASE_URL = env("RAZORPAY_BASE_URL", default="")
 RAZORPAY_CHECKOUT_JS_URL = env(
     "RAZORPAY_CHECKOUT_JS_URL", default="https://checkout.razorpay.com/v1/checkout.js"
 )
+
+# --- API keys ------------------------------------------------------------------------
+
+# ninja's static files (its Swagger UI bundle) serve the API docs page offline.
+INSTALLED_APPS += ["ninja"]
+# HMAC secret for stored key digests; changing it invalidates every key.
+API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default=SECRET_KEY)
+# Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
+API_KEY_RATE_LIMIT = env("API_KEY_RATE_LIMIT", default="120/m")
+API_KEYS_PER_USER = env.int("API_KEYS_PER_USER", default=20)
+# How often Redis usage counters are written to PostgreSQL (seconds).
+API_USAGE_FLUSH_INTERVAL = env.int("API_USAGE_FLUSH_INTERVAL", default=60)

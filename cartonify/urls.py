@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("generation.urls")),
     path("", include("billing.urls")),
+    path("", include("apikeys.urls")),
 ]
 
 if settings.DEBUG:

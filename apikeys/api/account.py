@@ -1,0 +1,35 @@
+"""The caller's plan, credits and API usage."""
+
+from django.conf import settings
+from ninja import Query, Router
+
+from billing import services as billing
+
+from .. import usage
+from .errors import ERROR_RESPONSES
+from .schemas import MeOut, UsageOut
+
+router = Router(tags=["Account"])
+
+
+@router.get(
+    "/me", response={200: MeOut, **ERROR_RESPONSES}, summary="Your plan and remaining credits"
+)
+def me(request):
+    account = billing.credit_account_for(user=request.user)
+    return {
+        "email": request.user.email,
+        "plan": account.plan,
+        "credits_remaining": account.balance,
+        "period_end": account.period_end,
+        "api_key": request.auth.masked,
+        "key_rate_limit": settings.API_KEY_RATE_LIMIT,
+        "generation_rate_limit": settings.GENERATION_RATE_LIMIT,
+    }
+
+
+@router.get(
+    "/usage", response={200: UsageOut, **ERROR_RESPONSES}, summary="Requests per day and endpoint"
+)
+def usage_stats(request, days: int = Query(30, ge=1, le=90)):
+    return usage.usage_report(user=request.user, days=days)

@@ -1,0 +1,56 @@
+"""Bearer authentication with an API key, the per-key request limit and usage counting."""
+
+import re
+
+from django.conf import settings
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
+from ninja.security import HttpBearer
+
+from .. import services, usage
+from .errors import ApiError
+
+KEY_GROUP = "apikeys.request"
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def endpoint_label(request) -> str:
+    """`GET /images/{image_id}`: the route pattern, so ids don't split the counts."""
+    match = request.resolver_match
+    route = match.route if match is not None else request.path
+    route = _CONVERTER.sub(r"{\1}", route)
+    route = route.split("api/v1", 1)[-1]
+    return f"{request.method} /{route.strip('/')}"
+
+
+class ApiKeyAuth(HttpBearer):
+    openapi_bearerFormat = "ck_live_<prefix>_<secret>"
+
+    def authenticate(self, request, token):
+        api_key = services.api_key_authenticate(token)
+        if api_key is None:
+            return None
+        request.user = api_key.user
+        request.api_key = api_key
+        usage.usage_record(api_key_id=api_key.pk, endpoint=endpoint_label(request))
+        _check_key_rate(request, api_key)
+        return api_key
+
+
+def _check_key_rate(request, api_key) -> None:
+    rate = settings.API_KEY_RATE_LIMIT
+    limit = get_usage(
+        request,
+        group=KEY_GROUP,
+        key=lambda group, request: str(api_key.pk),
+        rate=rate,
+        method=ALL,
+        increment=True,
+    )
+    if limit and limit["should_limit"]:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"This key is limited to {rate.replace('/m', ' requests per minute')}. Slow down.",
+            retry_after=int(limit["time_left"]) or 1,
+        )

@@ -1,0 +1,118 @@
+"""Every API error is JSON `{"code": ..., "message": ...}` with a stable code."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from billing.exceptions import QuotaExceeded
+from generation.exceptions import InvalidRequest, NotAllowed
+from generation.ratelimits import RateLimited
+
+from ..services import IdempotencyConflict
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: list[FieldError] | None = None
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+# Documented on every operation, so clients and the schema checker know them.
+ERROR_RESPONSES = {
+    401: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
+SUBMIT_ERROR_RESPONSES = {**ERROR_RESPONSES, 403: ErrorOut, 409: ErrorOut}
+
+
+def _body(code: str, message: str, errors: list | None = None) -> dict:
+    body = {"code": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _field_name(location) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    if parts[:1] == ["payload"]:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def register(api) -> None:
+    def respond(request, status, body, retry_after=None, headers=None):
+        response = api.create_response(request, body, status=status)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        for name, value in (headers or {}).items():
+            response[name] = value
+        return response
+
+    @api.exception_handler(ApiError)
+    def api_error(request, exc):
+        return respond(request, exc.status, _body(exc.code, exc.message), exc.retry_after)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        if "Authorization" not in request.headers:
+            body = _body("missing_api_key", "Send your key as `Authorization: Bearer <key>`.")
+        else:
+            body = _body("invalid_api_key", "This API key is not valid or has been revoked.")
+        return respond(request, 401, body, headers={"WWW-Authenticate": "Bearer"})
+
+    @api.exception_handler(ValidationError)
+    def invalid_input(request, exc):
+        errors = [
+            {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "Invalid.")}
+            for error in exc.errors
+        ]
+        message = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid request."
+        return respond(request, 422, _body("invalid_request", message, errors))
+
+    @api.exception_handler(InvalidRequest)
+    def invalid_request(request, exc):
+        errors = [{"field": exc.field or "body", "message": exc.message}]
+        return respond(request, 422, _body("invalid_request", exc.message, errors))
+
+    @api.exception_handler(QuotaExceeded)
+    def quota_exhausted(request, exc):
+        return respond(request, 403, _body("quota_exhausted", str(exc)))
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request, exc):
+        return respond(request, 429, _body("rate_limited", exc.message), exc.retry_after)
+
+    @api.exception_handler(NotAllowed)
+    def not_allowed(request, exc):
+        return respond(request, 409, _body("not_allowed", exc.message))
+
+    @api.exception_handler(IdempotencyConflict)
+    def idempotency_conflict(request, exc):
+        return respond(request, 409, _body("idempotency_conflict", str(exc)))
+
+    def not_found(request, exc):
+        return respond(request, 404, _body("not_found", "Not found."))
+
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(ObjectDoesNotExist, not_found)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return respond(request, exc.status_code, _body("error", str(exc)))

@@ -1,0 +1,73 @@
+"""Your images, and the files of any of your outputs, with the key."""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+
+from generation import services as generation
+from generation.models import Image, Output
+
+from .errors import ERROR_RESPONSES
+from .schemas import ImagePage, OutputOut
+from .serializers import output_json, page_json
+
+router = Router(tags=["Images"])
+
+FILE_CONTENT = {
+    "image/png": {"schema": {"type": "string", "format": "binary"}},
+    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+    "image/webp": {"schema": {"type": "string", "format": "binary"}},
+    "image/gif": {"schema": {"type": "string", "format": "binary"}},
+    "video/mp4": {"schema": {"type": "string", "format": "binary"}},
+}
+
+
+@router.get(
+    "/images", response={200: ImagePage, **ERROR_RESPONSES}, summary="Your images, newest first"
+)
+def list_images(
+    request,
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(20, ge=1, le=100),
+    favorite: bool | None = Query(None),
+):
+    images = Image.objects.for_user(request.user).select_related("generation")
+    if favorite is not None:
+        images = images.filter(favorite=favorite)
+    return page_json(request, images, page=page, page_size=page_size, item=output_json)
+
+
+@router.get("/images/{image_id}", response={200: OutputOut, **ERROR_RESPONSES}, summary="One image")
+def get_image(request, image_id: int):
+    image = get_object_or_404(
+        Image.objects.select_related("generation"), pk=image_id, user=request.user
+    )
+    return output_json(request, image)
+
+
+@router.delete(
+    "/images/{image_id}", response={204: None, **ERROR_RESPONSES}, summary="Delete an image"
+)
+def delete_image(request, image_id: int):
+    image = get_object_or_404(Image, pk=image_id, user=request.user)
+    generation.output_delete(user=request.user, output_id=image.pk)
+    return Status(204, None)
+
+
+@router.get(
+    "/outputs/{output_id}/file",
+    response={200: None, **ERROR_RESPONSES},
+    url_name="output_file",
+    summary="Download the file of an image or video",
+    openapi_extra={"responses": {"200": {"description": "The file.", "content": FILE_CONTENT}}},
+)
+def download_output(request, output_id: int):
+    output = get_object_or_404(Output, pk=output_id, user=request.user)
+    response = FileResponse(
+        output.file.open("rb"),
+        content_type=output.content_type,
+        as_attachment=True,
+        filename=output.filename,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

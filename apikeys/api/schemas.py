@@ -1,0 +1,139 @@
+"""Request and response bodies of the public API."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.conf import settings
+from ninja import Field, Schema
+
+from generation.models import Kind, Status
+from generation.providers import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+
+PROMPT_MAX = settings.GENERATION_PROMPT_MAX_LENGTH
+
+StyleName = Literal[STYLES]
+ColorName = Literal[COLORS]
+SizePx = Literal[SIZES]
+EditOperation = Literal[EDIT_OPERATIONS]
+Seed = Field(None, ge=0, le=2**32 - 1, description="Same seed, same picture.")
+
+
+class ImageIn(Schema):
+    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
+    negative_prompt: str = Field("", max_length=PROMPT_MAX, description="What to avoid.")
+    style: StyleName = STYLES[0]
+    color: ColorName = COLORS[0]
+    size: SizePx = SIZES[0]
+    count: int = Field(1, ge=1, le=MAX_COUNT)
+    seed: int | None = Seed
+
+
+class VideoIn(Schema):
+    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
+    negative_prompt: str = Field("", max_length=PROMPT_MAX)
+    style: StyleName = STYLES[0]
+    color: ColorName = COLORS[0]
+    size: SizePx = SIZES[0]
+    seed: int | None = Seed
+
+
+class EditIn(Schema):
+    operation: EditOperation = Field(..., description="`instruct` follows the prompt.")
+    prompt: str = Field("", max_length=PROMPT_MAX, description="The instruction for `instruct`.")
+
+
+class EnhanceIn(Schema):
+    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
+
+
+class OutputOut(Schema):
+    id: int
+    kind: Literal["image", "video"]
+    content_type: str
+    width: int
+    height: int
+    bytes: int
+    favorite: bool
+    created_at: datetime
+    generation_id: int
+    prompt: str
+    download_url: str
+
+
+class GenerationOut(Schema):
+    id: int
+    kind: Literal[tuple(Kind.values)]
+    status: Literal[tuple(Status.values)]
+    via: Literal["web", "api"]
+    prompt: str
+    negative_prompt: str
+    style: str
+    color: str
+    width: int
+    height: int
+    count: int
+    seed: int | None
+    edit_operation: str
+    source_image_id: int | None
+    error: str
+    enhanced_prompt: str = Field(..., description="The improved prompt (prompt enhancement jobs).")
+    credits_charged: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    outputs: list[OutputOut]
+    url: str
+
+
+class Page(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
+class GenerationPage(Page):
+    items: list[GenerationOut]
+
+
+class ImagePage(Page):
+    items: list[OutputOut]
+
+
+class MeOut(Schema):
+    email: str
+    plan: Literal["free", "premium"]
+    credits_remaining: int
+    period_end: datetime | None
+    api_key: str = Field(..., description="The masked key this request used.")
+    key_rate_limit: str
+    generation_rate_limit: str
+
+
+class EndpointCount(Schema):
+    endpoint: str
+    count: int
+
+
+class DayUsage(Schema):
+    day: date
+    count: int
+    endpoints: list[EndpointCount]
+
+
+class KeyUsage(Schema):
+    id: int
+    name: str
+    prefix: str
+    revoked: bool
+    count: int
+    endpoints: list[EndpointCount]
+
+
+class UsageOut(Schema):
+    since: date
+    until: date
+    total: int
+    days: list[DayUsage]
+    keys: list[KeyUsage]

@@ -1,0 +1,75 @@
+"""Plain dicts for the response schemas; stored as-is for idempotent replays."""
+
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from generation.models import Generation, Output
+
+
+def _absolute(request, name: str, pk: int) -> str:
+    return request.build_absolute_uri(reverse(f"api-v1:{name}", args=[pk]))
+
+
+def output_json(request, output: Output, prompt: str | None = None) -> dict:
+    return {
+        "id": output.pk,
+        "kind": output.kind,
+        "content_type": output.content_type,
+        "width": output.width,
+        "height": output.height,
+        "bytes": output.bytes,
+        "favorite": output.favorite,
+        "created_at": output.created_at.isoformat(),
+        "generation_id": output.generation_id,
+        "prompt": output.generation.prompt if prompt is None else prompt,
+        "download_url": _absolute(request, "output_file", output.pk),
+    }
+
+
+def generation_json(request, generation: Generation) -> dict:
+    outputs = [output_json(request, o, generation.prompt) for o in generation.outputs.all()]
+    return {
+        "id": generation.pk,
+        "kind": generation.kind,
+        "status": generation.status,
+        "via": generation.via,
+        "prompt": generation.prompt,
+        "negative_prompt": generation.negative_prompt,
+        "style": generation.style,
+        "color": generation.color,
+        "width": generation.width,
+        "height": generation.height,
+        "count": generation.count,
+        "seed": generation.seed,
+        "edit_operation": generation.edit_operation,
+        "source_image_id": generation.source_output_id,
+        "error": generation.error,
+        "enhanced_prompt": generation.result_text,
+        "credits_charged": generation.credits_charged,
+        "created_at": generation.created_at.isoformat(),
+        "started_at": generation.started_at and generation.started_at.isoformat(),
+        "finished_at": generation.finished_at and generation.finished_at.isoformat(),
+        "outputs": outputs,
+        "url": _absolute(request, "generation_get", generation.pk),
+    }
+
+
+def page_json(request, queryset, *, page: int, page_size: int, item) -> dict:
+    paginator = Paginator(queryset, page_size)
+    current = paginator.get_page(page)
+    return {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "next": _page_link(request, current.next_page_number()) if current.has_next() else None,
+        "previous": (
+            _page_link(request, current.previous_page_number()) if current.has_previous() else None
+        ),
+        "items": [item(request, obj) for obj in current.object_list],
+    }
+
+
+def _page_link(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

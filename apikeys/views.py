@@ -1,0 +1,52 @@
+"""API key and usage pages. Thin: parse, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from . import services, usage
+from .charts import usage_chart
+from .forms import ApiKeyForm
+from .models import ApiKey
+
+
+@login_required
+def key_list(request):
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
+        except services.KeyLimitReached as refused:
+            form.add_error(None, str(refused))
+        else:
+            form = ApiKeyForm()
+    context = {
+        "form": form,
+        "new_key": new_key,
+        "keys": ApiKey.objects.for_user(request.user),
+    }
+    response = render(request, "apikeys/key_list.html", context)
+    if new_key is not None:
+        # The page holds a secret: never keep it in a cache or the back/forward history.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def key_revoke(request, pk):
+    api_key = get_object_or_404(ApiKey, pk=pk, user=request.user)
+    if request.method == "POST":
+        services.api_key_revoke(user=request.user, api_key_id=api_key.pk)
+        messages.success(
+            request, f"The key “{api_key.name}” is revoked. Requests with it now fail."
+        )
+        return redirect("apikeys:key_list")
+    return render(request, "apikeys/key_confirm_revoke.html", {"api_key": api_key})
+
+
+@login_required
+def usage_page(request):
+    report = usage.usage_report(user=request.user, days=30)
+    context = {"report": report, "chart": usage_chart(report["days"])}
+    return render(request, "apikeys/usage.html", context)
