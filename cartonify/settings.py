@@ -261,9 +261,14 @@ REPLICATE_API_TOKEN = env("REPLICATE_API_TOKEN", default="")
 GENERATION_PROVIDER = env(
     "GENERATION_PROVIDER", default="replicate" if REPLICATE_API_TOKEN else "local"
 )
+# Empty: the SDK's default (api.replicate.com). Tests point it at a fake server.
+REPLICATE_BASE_URL = env("REPLICATE_BASE_URL", default="")
+# The "whsec_..." signing secret of the account's webhooks.
 REPLICATE_WEBHOOK_SECRET = env("REPLICATE_WEBHOOK_SECRET", default="")
-# Public base URL Replicate can reach; without it only polling is used.
+# Public base URL Replicate can reach. Webhooks are asked for only when it and the
+# secret are both set; a polling fallback always runs.
 REPLICATE_WEBHOOK_BASE_URL = env("REPLICATE_WEBHOOK_BASE_URL", default="")
+REPLICATE_WEBHOOK_TOLERANCE = env.int("REPLICATE_WEBHOOK_TOLERANCE", default=300)
 REPLICATE_MODELS = {
     "image": env("REPLICATE_MODEL_IMAGE", default="black-forest-labs/flux-schnell"),
     "edit": env("REPLICATE_MODEL_EDIT", default="black-forest-labs/flux-kontext-pro"),

@@ -370,7 +370,7 @@ def _spec_for(generation: Generation) -> JobSpec:
 
 def _webhook_url(generation: Generation) -> str | None:
     base = settings.REPLICATE_WEBHOOK_BASE_URL
-    if not base:
+    if not (base and settings.REPLICATE_WEBHOOK_SECRET):
         return None
     return f"{base.rstrip('/')}/webhooks/replicate/{generation.pk}/"
 

@@ -1,8 +1,9 @@
 import json
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -18,6 +19,8 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @require_POST
 def replicate_webhook(request, pk):
+    if not settings.REPLICATE_WEBHOOK_SECRET:
+        raise Http404("Replicate webhooks are not enabled.")
     try:
         payload = verify_webhook(request.headers, request.body)
     except (InvalidWebhook, json.JSONDecodeError):

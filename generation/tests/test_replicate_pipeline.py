@@ -189,3 +189,26 @@ def test_a_webhook_for_another_prediction_is_ignored(post_webhook, user, replica
 
     job.refresh_from_db()
     assert job.status == Status.RUNNING
+
+
+def test_webhooks_are_off_without_a_signing_secret(post_webhook, user, replicate, settings):
+    job = running_remote_job(user, replicate)
+    body, headers = replicate.webhook_request(job.provider_job_id)
+    settings.REPLICATE_WEBHOOK_SECRET = ""
+
+    response = post_webhook(job, body, headers)
+
+    assert response.status_code == 404
+    job.refresh_from_db()
+    assert job.status == Status.RUNNING
+
+
+def test_without_a_signing_secret_no_webhook_is_requested(
+    user, replicate, settings, django_capture_on_commit_callbacks
+):
+    settings.REPLICATE_WEBHOOK_BASE_URL = "https://cartonify.example"
+    settings.REPLICATE_WEBHOOK_SECRET = ""
+
+    submit_and_run(user, django_capture_on_commit_callbacks)
+
+    assert "webhook" not in replicate.created[0]
