@@ -2,8 +2,9 @@
 
 from ninja import NinjaAPI, Swagger
 
-from . import account, errors, gallery, jobs
+from . import account, errors, gallery, jobs  # noqa: F401 (they register their routes)
 from .auth import ApiKeyAuth
+from .router import router
 
 DESCRIPTION = """
 Everything the generator page does, from your own scripts.
@@ -31,6 +32,4 @@ api = CartonifyAPI(
     openapi_url="/openapi.json",
 )
 errors.register(api)
-api.add_router("", jobs.router)
-api.add_router("", gallery.router)
-api.add_router("", account.router)
+api.add_router("", router)

@@ -1,19 +1,23 @@
 """The caller's plan, credits and API usage."""
 
 from django.conf import settings
-from ninja import Query, Router
+from ninja import Query
 
 from billing import services as billing
 
 from .. import usage
 from .errors import ERROR_RESPONSES
+from .router import router
 from .schemas import MeOut, UsageOut
 
-router = Router(tags=["Account"])
+TAGS = ["Account"]
 
 
 @router.get(
-    "/me", response={200: MeOut, **ERROR_RESPONSES}, summary="Your plan and remaining credits"
+    "/me",
+    tags=TAGS,
+    response={200: MeOut, **ERROR_RESPONSES},
+    summary="Your plan and remaining credits",
 )
 def me(request):
     account = billing.credit_account_for(user=request.user)
@@ -29,7 +33,10 @@ def me(request):
 
 
 @router.get(
-    "/usage", response={200: UsageOut, **ERROR_RESPONSES}, summary="Requests per day and endpoint"
+    "/usage",
+    tags=TAGS,
+    response={200: UsageOut, **ERROR_RESPONSES},
+    summary="Requests per day and endpoint",
 )
 def usage_stats(request, days: int = Query(30, ge=1, le=90)):
     return usage.usage_report(user=request.user, days=days)

@@ -2,16 +2,17 @@
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Query, Status
 
 from generation import services as generation
 from generation.models import Image, Output
 
 from .errors import ERROR_RESPONSES
+from .router import router
 from .schemas import ImagePage, OutputOut
 from .serializers import output_json, page_json
 
-router = Router(tags=["Images"])
+TAGS = ["Images"]
 
 FILE_CONTENT = {
     "image/png": {"schema": {"type": "string", "format": "binary"}},
@@ -23,7 +24,10 @@ FILE_CONTENT = {
 
 
 @router.get(
-    "/images", response={200: ImagePage, **ERROR_RESPONSES}, summary="Your images, newest first"
+    "/images",
+    tags=TAGS,
+    response={200: ImagePage, **ERROR_RESPONSES},
+    summary="Your images, newest first",
 )
 def list_images(
     request,
@@ -37,7 +41,12 @@ def list_images(
     return page_json(request, images, page=page, page_size=page_size, item=output_json)
 
 
-@router.get("/images/{image_id}", response={200: OutputOut, **ERROR_RESPONSES}, summary="One image")
+@router.get(
+    "/images/{image_id}",
+    tags=TAGS,
+    response={200: OutputOut, **ERROR_RESPONSES},
+    summary="One image",
+)
 def get_image(request, image_id: int):
     image = get_object_or_404(
         Image.objects.select_related("generation"), pk=image_id, user=request.user
@@ -46,7 +55,10 @@ def get_image(request, image_id: int):
 
 
 @router.delete(
-    "/images/{image_id}", response={204: None, **ERROR_RESPONSES}, summary="Delete an image"
+    "/images/{image_id}",
+    tags=TAGS,
+    response={204: None, **ERROR_RESPONSES},
+    summary="Delete an image",
 )
 def delete_image(request, image_id: int):
     image = get_object_or_404(Image, pk=image_id, user=request.user)
@@ -56,6 +68,7 @@ def delete_image(request, image_id: int):
 
 @router.get(
     "/outputs/{output_id}/file",
+    tags=TAGS,
     response={200: None, **ERROR_RESPONSES},
     url_name="output_file",
     summary="Download the file of an image or video",

@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Header, Query, Router, Status
+from ninja import Header, Query, Status
 
 from generation import services as generation
 from generation.models import Generation, Kind, Output, OutputKind
@@ -12,10 +12,11 @@ from generation.views import ENHANCE_RATE
 
 from .. import services
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES
+from .router import router
 from .schemas import EditIn, EnhanceIn, GenerationOut, GenerationPage, ImageIn, VideoIn
 from .serializers import generation_json, page_json
 
-router = Router(tags=["Generations"])
+TAGS = ["Generations"]
 
 IDEMPOTENCY_HELP = (
     "Send the same key with the same body to retry safely: "
@@ -62,7 +63,7 @@ def _idempotency_header():
     return Header(None, alias="Idempotency-Key", max_length=255, description=IDEMPOTENCY_HELP)
 
 
-@router.post("/images", response=SUBMITTED, summary="Generate images from a prompt")
+@router.post("/images", tags=TAGS, response=SUBMITTED, summary="Generate images from a prompt")
 def create_images(
     request,
     response: HttpResponse,
@@ -78,7 +79,9 @@ def create_images(
     )
 
 
-@router.post("/images/{image_id}/edits", response=SUBMITTED, summary="Edit one of your images")
+@router.post(
+    "/images/{image_id}/edits", tags=TAGS, response=SUBMITTED, summary="Edit one of your images"
+)
 def create_edit(
     request,
     response: HttpResponse,
@@ -100,7 +103,9 @@ def create_edit(
     )
 
 
-@router.post("/videos", response=SUBMITTED, summary="Generate a short video from a prompt")
+@router.post(
+    "/videos", tags=TAGS, response=SUBMITTED, summary="Generate a short video from a prompt"
+)
 def create_video(
     request,
     response: HttpResponse,
@@ -116,7 +121,7 @@ def create_video(
     )
 
 
-@router.post("/prompts/enhance", response=SUBMITTED, summary="Improve a prompt")
+@router.post("/prompts/enhance", tags=TAGS, response=SUBMITTED, summary="Improve a prompt")
 def enhance_prompt(
     request,
     response: HttpResponse,
@@ -136,6 +141,7 @@ def enhance_prompt(
 
 @router.get(
     "/generations",
+    tags=TAGS,
     response={200: GenerationPage, **ERROR_RESPONSES},
     summary="Your jobs, newest first",
 )
@@ -156,6 +162,7 @@ def list_generations(
 
 @router.get(
     "/generations/{generation_id}",
+    tags=TAGS,
     response={200: GenerationOut, **ERROR_RESPONSES},
     url_name="generation_get",
     summary="One job: status, error and outputs with download URLs",
@@ -169,6 +176,7 @@ def get_generation(request, generation_id: int):
 
 @router.post(
     "/generations/{generation_id}/cancel",
+    tags=TAGS,
     response={200: GenerationOut, 409: ERROR_RESPONSES[404], **ERROR_RESPONSES},
     summary="Cancel a queued or running job; its credits come back",
 )
