@@ -39,7 +39,7 @@ ERROR_RESPONSES = {
     422: ErrorOut,
     429: ErrorOut,
 }
-SUBMIT_ERROR_RESPONSES = {**ERROR_RESPONSES, 403: ErrorOut, 409: ErrorOut}
+SUBMIT_ERROR_RESPONSES = {**ERROR_RESPONSES, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 
 
 def _body(code: str, message: str, errors: list | None = None) -> dict:
@@ -115,4 +115,5 @@ def register(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return respond(request, exc.status_code, _body("error", str(exc)))
+        code = "bad_request" if exc.status_code == 400 else "error"
+        return respond(request, exc.status_code, _body(code, str(exc)))
