@@ -12,6 +12,7 @@ from .credits import (
     credits_grant,
     credits_refund,
     credits_reserve,
+    credits_reset_free_quota,
     generation_cost,
 )
 from .payments import payment_confirm_checkout, payment_start, webhook_receive
@@ -34,6 +35,7 @@ __all__ = [
     "credits_refund",
     "credits_reserve",
     "credits_reset_due",
+    "credits_reset_free_quota",
     "credits_reset_period",
     "generation_cost",
     "payment_confirm_checkout",

@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from billing.exceptions import InvalidAdjustment, QuotaExceeded
 from billing.models import CreditAccount, LedgerEntry, LedgerKind, Plan
@@ -42,6 +43,14 @@ def _locked_account(user) -> CreditAccount:
     # one wrote and none can overdraw.
     account = credit_account_for(user=user)
     return CreditAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def _settle_ended_period(account: CreditAccount) -> None:
+    now = timezone.now()
+    if account.plan == Plan.PREMIUM and account.period_end and account.period_end <= now:
+        from .subscriptions import settle_ended_period  # that module builds on this one
+
+        settle_ended_period(account, now=now)
 
 
 def _append(
@@ -96,6 +105,7 @@ def credits_reserve(*, user, amount: int, reference: str, reason: str) -> Ledger
     if amount == 0:
         return None
     account = _locked_account(user)
+    _settle_ended_period(account)
     existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
     if existing is not None:
         return existing
@@ -114,6 +124,7 @@ def credits_refund(*, user, reference: str, reason: str) -> LedgerEntry | None:
     belonged to a period that is over and would have expired with it.
     """
     account = _locked_account(user)
+    _settle_ended_period(account)
     reserved = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
     if reserved is None:
         return None
@@ -162,6 +173,25 @@ def credits_adjust(*, user, amount: int, reason: str, created_by) -> LedgerEntry
         kind=LedgerKind.ADJUSTMENT,
         amount=amount,
         reason=reason,
+        reference=f"staff:{created_by.pk}" if created_by else "staff",
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def credits_reset_free_quota(*, user, created_by) -> LedgerEntry | None:
+    """Give a free-plan user their full free quota again; None when they already have it."""
+    account = _locked_account(user)
+    if account.plan != Plan.FREE:
+        raise InvalidAdjustment("Only a free plan's quota can be reset.")
+    free = settings.FREE_PLAN_GENERATIONS
+    if account.balance == free:
+        return None
+    return _append(
+        account,
+        kind=LedgerKind.RESET,
+        amount=free - account.balance,
+        reason=f"Free quota reset to {free} generations by staff",
         reference=f"staff:{created_by.pk}" if created_by else "staff",
         created_by=created_by,
     )

@@ -90,20 +90,38 @@ def _subscription_expire(*, subscription_id: int, now: datetime) -> Subscription
     subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
     if subscription.status != SubscriptionStatus.ACTIVE or subscription.current_period_end > now:
         return None  # renewed or expired by someone else meanwhile
-    subscription.status = SubscriptionStatus.EXPIRED
-    subscription.save(update_fields=["status", "updated_at"])
+    _expire(account, subscription)
+    return subscription
+
+
+def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
+    if subscription is not None:
+        subscription.status = SubscriptionStatus.EXPIRED
+        subscription.save(update_fields=["status", "updated_at"])
     if account.balance:
         _append(
             account,
             kind=LedgerKind.EXPIRY,
             amount=-account.balance,
             reason="Premium ended: remaining credits expire",
-            reference=f"subscription:{subscription.pk}",
+            reference=f"subscription:{subscription.pk}" if subscription else "",
         )
     account.plan = Plan.FREE
     account.period_end = None
     account.save(update_fields=["plan", "period_end", "updated_at"])
-    return subscription
+
+
+def settle_ended_period(account: CreditAccount, *, now: datetime) -> None:
+    """Settle a locked premium account whose credit period is over: next period or expiry.
+
+    Spending calls this so an ended period never lends its credits to the time
+    before the periodic jobs run.
+    """
+    subscription = Subscription.objects.select_for_update().filter(user_id=account.user_id).first()
+    if subscription is not None and subscription.is_active_at(now):
+        _start_next_period(account, now=now)
+    else:
+        _expire(account, subscription)
 
 
 def credits_reset_due(now: datetime):
@@ -128,6 +146,11 @@ def _credits_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
     account = credits_reset_due(now).select_for_update(of=("self",)).filter(pk=account_id).first()
     if account is None:
         return None
+    _start_next_period(account, now=now)
+    return account
+
+
+def _start_next_period(account: CreditAccount, *, now: datetime) -> None:
     while account.period_end <= now:
         account.period_end += _period()
     account.save(update_fields=["period_end", "updated_at"])
@@ -136,4 +159,3 @@ def _credits_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
         reason="Premium: new monthly credits",
         reference=f"period:{account.period_end:%Y-%m-%d}",
     )
-    return account

@@ -14,6 +14,7 @@ from django.urls import reverse
 from werkzeug.wrappers import Response
 
 from billing import services
+from generation.models import Generation
 
 from .conftest import KEY_ID, checkout_response
 from .factories import account_with
@@ -127,3 +128,8 @@ def test_free_user_out_of_credits_upgrades_and_generates_again(fake_checkout, lo
         page.wait_for_timeout(100)
     assert reserves.count() == 1
     assert services.credits_balance(user=user) == 1600 + reserves.get().amount
+    # Let the job finish before the live server's database is flushed.
+    job = Generation.objects.get(user=user)
+    while not job.is_finished and time.monotonic() < deadline + 20:
+        page.wait_for_timeout(100)
+        job.refresh_from_db()
