@@ -172,3 +172,18 @@ def test_generation_cost(user, settings, plan, kind, count, cost):
     settings.GENERATION_COSTS = {"image": 1, "edit": 1, "video": 20, "enhance": 0}
     CreditAccount.objects.filter(pk=services.credit_account_for(user=user).pk).update(plan=plan)
     assert services.generation_cost(user=user, kind=kind, count=count) == cost
+
+
+def test_staff_reset_of_the_free_quota_is_recorded(user, make_user):
+    staff = make_user(is_staff=True)
+    services.credits_reserve(user=user, amount=1, reference="generation:1", reason="x")
+    entry = services.credits_reset_free_quota(user=user, created_by=staff)
+    assert (entry.kind, entry.amount, entry.balance_after) == (LedgerKind.RESET, 1, 5)
+    assert services.credits_reset_free_quota(user=user, created_by=staff) is None
+
+
+def test_staff_reset_of_the_free_quota_refuses_premium(user, make_user):
+    account = services.credit_account_for(user=user)
+    CreditAccount.objects.filter(pk=account.pk).update(plan=Plan.PREMIUM)
+    with pytest.raises(InvalidAdjustment):
+        services.credits_reset_free_quota(user=user, created_by=make_user(is_staff=True))
