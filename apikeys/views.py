@@ -9,28 +9,37 @@ from .charts import usage_chart
 from .forms import ApiKeyForm
 from .models import ApiKey
 
+NEW_KEY_SESSION = "apikeys_new_key"
+
 
 @login_required
 def key_list(request):
     form = ApiKeyForm(request.POST or None)
-    new_key = None
     if request.method == "POST" and form.is_valid():
         try:
             new_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
         except services.KeyLimitReached as refused:
             form.add_error(None, str(refused))
         else:
-            form = ApiKeyForm()
-    context = {
-        "form": form,
-        "new_key": new_key,
-        "keys": ApiKey.objects.for_user(request.user),
-    }
+            # Post/redirect/get, so a reload can't create a second key. The plaintext
+            # waits in the session only until the very next page view pops it.
+            request.session[NEW_KEY_SESSION] = [new_key.api_key.pk, new_key.plaintext]
+            return redirect("apikeys:key_list")
+    new_key = _pop_new_key(request)
+    context = {"form": form, "new_key": new_key, "keys": ApiKey.objects.for_user(request.user)}
     response = render(request, "apikeys/key_list.html", context)
     if new_key is not None:
         # The page holds a secret: never keep it in a cache or the back/forward history.
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _pop_new_key(request) -> services.NewKey | None:
+    stored = request.session.pop(NEW_KEY_SESSION, None)
+    if not stored:
+        return None
+    api_key = ApiKey.objects.for_user(request.user).filter(pk=stored[0]).first()
+    return services.NewKey(api_key=api_key, plaintext=stored[1]) if api_key else None
 
 
 @login_required

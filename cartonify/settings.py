@@ -316,5 +316,10 @@ API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default=SECRET_KEY)
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
 API_KEY_RATE_LIMIT = env("API_KEY_RATE_LIMIT", default="120/m")
 API_KEYS_PER_USER = env.int("API_KEYS_PER_USER", default=20)
-# How often Redis usage counters are written to PostgreSQL (seconds).
-API_USAGE_FLUSH_INTERVAL = env.int("API_USAGE_FLUSH_INTERVAL", default=60)
+# Beat schedules, name → (task, minutes between runs when first created); the usage
+# flush interval bounds how long counts wait in Redis.
+API_PERIODIC_TASKS = {
+    "apikeys: flush usage counters": ("apikeys.flush_usage", 1),
+    "apikeys: purge idempotency records": ("apikeys.purge_idempotency_records", 60),
+}
+PERIODIC_TASKS = {**globals().get("PERIODIC_TASKS", {}), **API_PERIODIC_TASKS}

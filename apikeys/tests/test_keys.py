@@ -3,6 +3,7 @@ import hmac
 
 import pytest
 import time_machine
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.admin.sites import site
 from django.urls import reverse
@@ -16,10 +17,12 @@ pytestmark = pytest.mark.django_db
 def test_a_new_key_is_shown_once_on_the_page_and_never_again(client, user):
     client.force_login(user)
 
-    created = client.post(reverse("apikeys:key_list"), {"name": "nightly"})
+    created = client.post(reverse("apikeys:key_list"), {"name": "nightly"}, follow=True)
     key = created.context["new_key"].plaintext
+    assert created.redirect_chain == [(reverse("apikeys:key_list"), 302)]
     assert key.startswith("ck_live_") and key in created.content.decode()
     assert created["Cache-Control"] == "no-store"
+    assert services.api_key_authenticate(key) == ApiKey.objects.get(user=user)
 
     later = client.get(reverse("apikeys:key_list")).content.decode()
     assert "nightly" in later
@@ -104,7 +107,11 @@ def test_nobody_can_revoke_another_users_key(client, make_user, new_key):
     assert ApiKey.objects.get().is_active
 
 
-def test_staff_revoke_keys_from_the_admin(admin_client, new_key):
+def test_staff_revoke_keys_from_the_admin(admin_client, admin_user, new_key):
+    # The admin is open only to staff with TOTP set up.
+    Authenticator.objects.get_or_create(
+        user=admin_user, type=Authenticator.Type.TOTP, defaults={"data": {}}
+    )
     response = admin_client.post(
         reverse("admin:apikeys_apikey_changelist"),
         {"action": "revoke", "_selected_action": [new_key.api_key.pk]},

@@ -116,3 +116,24 @@ def test_the_usage_page_lists_revoked_keys_too(client, user, new_key, api):
     page = client.get(reverse("apikeys:usage")).content.decode()
 
     assert "Revoked" in page and new_key.api_key.prefix in page
+
+
+def test_the_periodic_tasks_are_scheduled_by_the_setup_command(db):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_api_periodic_tasks")
+
+    assert set(PeriodicTask.objects.values_list("task", flat=True)) >= {
+        "apikeys.flush_usage",
+        "apikeys.purge_idempotency_records",
+    }
+
+
+def test_the_flush_task_runs_the_flush(api, new_key):
+    from apikeys.tasks import flush_usage
+
+    api.get("/me")
+
+    assert flush_usage.delay().get() == 1
+    assert DailyUsage.objects.get().count == 1
