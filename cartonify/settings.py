@@ -312,7 +312,7 @@ RAZORPAY_CHECKOUT_JS_URL = env(
 # ninja's static files (its Swagger UI bundle) serve the API docs page offline.
 INSTALLED_APPS += ["ninja"]
 # HMAC secret for stored key digests; changing it invalidates every key.
-API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default=SECRET_KEY)
+API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
 API_KEY_RATE_LIMIT = env("API_KEY_RATE_LIMIT", default="120/m")
 API_KEYS_PER_USER = env.int("API_KEYS_PER_USER", default=20)
