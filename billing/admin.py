@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import services
 from .exceptions import InvalidAdjustment
@@ -34,6 +35,7 @@ class CreditAccountAdmin(ReadOnlyAdmin):
     list_display = ["user", "plan", "balance", "period_end", "updated_at"]
     list_filter = ["plan"]
     search_fields = ["user__email"]
+    list_select_related = ["user"]
     readonly_fields = ["adjust_link"]
 
     @admin.display(description="Adjust")
@@ -66,7 +68,12 @@ class CreditAccountAdmin(ReadOnlyAdmin):
             except InvalidAdjustment as exc:
                 form.add_error("amount", str(exc))
             else:
+                amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
+                self.log_change(request, account, f"Adjusted credits by {amount:+d}: {reason}")
                 messages.success(request, f"Credits of {account.user} adjusted.")
+                next_url = request.GET.get("next", "")
+                if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                    return redirect(next_url)
                 return redirect("admin:billing_creditaccount_change", pk)
         context = {
             **self.admin_site.each_context(request),
@@ -91,6 +98,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     list_display = ["user", "status", "current_period_start", "current_period_end"]
     list_filter = ["status"]
     search_fields = ["user__email"]
+    list_select_related = ["user"]
 
 
 @admin.register(Payment)
@@ -98,6 +106,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "razorpay_order_id", "amount_paise", "status"]
     list_filter = ["status"]
     search_fields = ["user__email", "razorpay_order_id", "razorpay_payment_id"]
+    list_select_related = ["user"]
 
 
 @admin.register(WebhookEvent)

@@ -73,7 +73,9 @@ def payment_verify(request):
             signature=form.cleaned_data["razorpay_signature"],
         )
     except BillingError as exc:
-        messages.error(request, f"{exc} You have not been charged twice; contact us if in doubt.")
+        messages.error(
+            request, f"{exc} If money left your account, contact us with your payment id."
+        )
         return redirect("billing:premium")
     messages.success(request, "Thank you! Premium is active.")
     return redirect("billing:premium")

@@ -1,4 +1,5 @@
 import pytest
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from billing import services
@@ -11,7 +12,10 @@ MODELS = [CreditAccount, LedgerEntry, Payment, Subscription, WebhookEvent]
 
 @pytest.fixture
 def staff_client(client, make_user):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    staff = make_user(is_staff=True, is_superuser=True)
+    # The staff admin wants TOTP set up; these tests are about billing's pages.
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={})
+    client.force_login(staff)
     return client
 
 
@@ -58,7 +62,9 @@ def test_admin_adjustment_below_zero_is_refused(staff_client, user):
 
 
 def test_admin_adjustment_needs_the_change_permission(client, make_user, user):
-    client.force_login(make_user(is_staff=True))
+    staff = make_user(is_staff=True)
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={})
+    client.force_login(staff)
     account = services.credit_account_for(user=user)
     url = reverse("admin:billing_creditaccount_adjust", args=[account.pk])
     assert client.post(url, {"amount": "100", "reason": "me"}).status_code == 403

@@ -121,8 +121,15 @@ def test_celery_tasks_run_the_services(premium_user):
         assert tasks.expire_subscriptions.delay().get() == 0
 
 
+def test_migration_creates_the_beat_schedules(db):
+    tasks = PeriodicTask.objects.filter(task__startswith="billing.")
+    names = set(tasks.values_list("task", flat=True))
+    assert names == {"billing.expire_subscriptions", "billing.reset_credit_periods"}
+
+
 def test_setup_periodic_tasks_keeps_admin_edits(db):
-    run("setup_periodic_tasks")
+    PeriodicTask.objects.filter(task__startswith="billing.").delete()
+    assert "Created" in run("setup_periodic_tasks")
     task = PeriodicTask.objects.get(task="billing.expire_subscriptions")
     hourly, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.HOURS)
     task.interval = hourly
