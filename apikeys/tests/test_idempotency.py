@@ -64,3 +64,36 @@ def test_keys_expire_after_24_hours(api, user):
     with time_machine.travel("2026-11-27 10:02Z"):
         assert idempotency_purge() == 1
     assert not IdempotencyRecord.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_requests_with_one_key_make_one_job(user, make_api):
+    """Real concurrency: two threads, two database connections, one unique index."""
+    import threading
+
+    from django.db import connection
+
+    from apikeys import services
+
+    key = services.api_key_create(user=user, name="racer").plaintext
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def send():
+        client = make_api(key)
+        barrier.wait()
+        try:
+            answers.append(client.post("/images", IMAGE, headers={"Idempotency-Key": "race"}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(a.status_code for a in answers) == [202, 202]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    assert Generation.objects.count() == 1
+    assert billing.credits_balance(user=user) == 4
