@@ -74,3 +74,14 @@ def test_credit_account_page_links_to_the_adjustment(staff_client, user):
     account = services.credit_account_for(user=user)
     response = staff_client.get(reverse("admin:billing_creditaccount_change", args=[account.pk]))
     assert b"Adjust credits" in response.content
+
+
+def test_admin_adjustment_returns_to_a_local_next_url_only(staff_client, user):
+    account = services.credit_account_for(user=user)
+    url = reverse("admin:billing_creditaccount_adjust", args=[account.pk])
+    back = reverse("admin:billing_ledgerentry_changelist")
+    response = staff_client.post(f"{url}?next={back}", {"amount": "1", "reason": "r"})
+    assert response.url == back
+    evil = f"{url}?next=https://evil.example/"
+    response = staff_client.post(evil, {"amount": "1", "reason": "r"})
+    assert response.url == reverse("admin:billing_creditaccount_change", args=[account.pk])
