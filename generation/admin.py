@@ -2,9 +2,16 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from billing.exceptions import QuotaExceeded
+
 from . import services
 from .exceptions import NotAllowed
 from .models import Generation, Image, Output, ReplicateWebhookEvent, Status, Video
+
+
+def _owner_link(obj) -> str:
+    url = reverse("admin:accounts_user_change", args=[obj.user_id])
+    return format_html('<a href="{}">{}</a>', url, obj.user)
 
 
 def _preview(output: Output, size: int = 64) -> str:
@@ -35,7 +42,7 @@ class OutputInline(admin.TabularInline):
 class GenerationAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "user",
+        "owner",
         "kind",
         "status",
         "prompt_short",
@@ -63,14 +70,22 @@ class GenerationAdmin(admin.ModelAdmin):
     def prompt_short(self, obj):
         return obj.prompt[:60]
 
+    @admin.display(description="User", ordering="user__email")
+    def owner(self, obj):
+        return _owner_link(obj)
+
     @admin.action(description="Retry selected failed jobs")
     def retry_failed(self, request, queryset):
         retried = 0
         for job in queryset.filter(status__in=[Status.FAILED, Status.CANCELED]).select_related(
             "user"
         ):
-            services.generation_retry(user=job.user, generation_id=job.pk)
-            retried += 1
+            try:
+                services.generation_retry(user=job.user, generation_id=job.pk)
+            except (NotAllowed, QuotaExceeded) as refused:
+                self.message_user(request, f"Job #{job.pk}: {refused}", messages.ERROR)
+            else:
+                retried += 1
         self.message_user(request, f"{retried} job(s) queued again.", messages.SUCCESS)
 
     @admin.action(description="Cancel selected queued or running jobs (refunds credits)")
@@ -89,7 +104,7 @@ class OutputAdminBase(admin.ModelAdmin):
     list_display = [
         "id",
         "preview",
-        "user",
+        "owner",
         "generation_link",
         "content_type",
         "width",
@@ -107,6 +122,10 @@ class OutputAdminBase(admin.ModelAdmin):
     @admin.display(description="Preview")
     def preview(self, obj):
         return _preview(obj)
+
+    @admin.display(description="User", ordering="user__email")
+    def owner(self, obj):
+        return _owner_link(obj)
 
     @admin.display(description="Job")
     def generation_link(self, obj):
@@ -127,6 +146,7 @@ class VideoAdmin(OutputAdminBase):
 @admin.register(ReplicateWebhookEvent)
 class ReplicateWebhookEventAdmin(admin.ModelAdmin):
     list_display = ["webhook_id", "generation", "received_at"]
+    list_select_related = ["generation"]
     readonly_fields = ["webhook_id", "generation", "received_at"]
     search_fields = ["webhook_id"]
 
