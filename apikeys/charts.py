@@ -7,6 +7,7 @@ HEIGHT = 200
 TOP = 16
 BOTTOM = 28
 LEFT = 40
+RIGHT = 24
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,10 @@ class Bar:
     day: object
     count: int
     label: str  # shown under some bars
+
+    @property
+    def center(self) -> float:
+        return round(self.x + self.width / 2, 1)
 
 
 @dataclass(frozen=True)
@@ -34,12 +39,13 @@ class Chart:
 def usage_chart(days: list[dict]) -> Chart:
     plot_height = HEIGHT - TOP - BOTTOM
     max_count = max([row["count"] for row in days] + [1])
-    slot = (WIDTH - LEFT) / max(len(days), 1)
+    slot = (WIDTH - LEFT - RIGHT) / max(len(days), 1)
     bars = []
     for index, row in enumerate(days):
         # An empty day is a 1px line on the baseline, so the 30 slots stay visible.
         height = max(plot_height * row["count"] / max_count, 1)
-        label = row["day"].strftime("%-d %b") if index % 7 == 0 or index == len(days) - 1 else ""
+        # Every seventh day, counted back from today, so today always has a label.
+        label = row["day"].strftime("%-d %b") if (len(days) - 1 - index) % 7 == 0 else ""
         bars.append(
             Bar(
                 x=round(LEFT + index * slot + slot * 0.15, 1),
@@ -51,5 +57,7 @@ def usage_chart(days: list[dict]) -> Chart:
                 label=label,
             )
         )
-    ticks = [(round(TOP + plot_height * (1 - f), 1), round(max_count * f)) for f in (0, 0.5, 1)]
+    # Whole numbers only: the middle line only when the maximum is even.
+    values = [0, max_count // 2, max_count] if max_count % 2 == 0 else [0, max_count]
+    ticks = [(round(TOP + plot_height * (1 - v / max_count), 1), v) for v in values]
     return Chart(WIDTH, HEIGHT, TOP + plot_height, max_count, bars, ticks, HEIGHT - 8)

@@ -137,3 +137,17 @@ def test_the_flush_task_runs_the_flush(api, new_key):
 
     assert flush_usage.delay().get() == 1
     assert DailyUsage.objects.get().count == 1
+
+
+def test_the_chart_has_a_bar_per_day_scaled_to_the_busiest_day():
+    from apikeys.charts import usage_chart
+
+    days = [{"day": date(2026, 11, d), "count": c} for d, c in [(23, 0), (24, 5), (25, 10)]]
+
+    chart = usage_chart(days)
+
+    assert [bar.count for bar in chart.bars] == [0, 5, 10]
+    assert chart.bars[2].height == 2 * chart.bars[1].height
+    assert chart.bars[0].height == 1  # an empty day is a hairline on the baseline
+    assert chart.bars[2].label == "25 Nov"
+    assert [value for _, value in chart.ticks] == [0, 5, 10]
