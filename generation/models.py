@@ -61,6 +61,9 @@ class Generation(models.Model):
 
     provider = models.CharField(max_length=20)
     provider_job_id = models.CharField(max_length=100, blank=True, db_index=True)
+    # The Celery task delivery running the job: a redelivery of the same task after
+    # its worker died may take the job over.
+    claimed_by = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
     result_text = models.TextField(blank=True)

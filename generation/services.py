@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from billing import services as billing
@@ -144,19 +145,29 @@ def _enqueue(generation_id: int) -> None:
         logger.exception("could not queue generation %s; left for the sweeper", generation_id)
 
 
-def generation_claim(*, generation_id: int) -> bool:
-    """Move a queued job to running; exactly one caller wins."""
-    claimed = Generation.objects.filter(pk=generation_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now()
+def generation_claim(*, generation_id: int, attempt_id: str = "") -> bool:
+    """Move a queued job to running; exactly one caller wins.
+
+    A redelivered task (same `attempt_id`, its first worker killed mid-job) may take
+    over the running job it had claimed: the job has recorded nothing yet.
+    """
+    claimable = Q(status=Status.QUEUED)
+    if attempt_id:
+        claimable |= Q(status=Status.RUNNING, claimed_by=attempt_id)
+    claimed = Generation.objects.filter(claimable, pk=generation_id).update(
+        status=Status.RUNNING, started_at=timezone.now(), claimed_by=attempt_id
     )
     return claimed == 1
 
 
-def generation_run(*, generation_id: int) -> None:
+def generation_run(*, generation_id: int, attempt_id: str = "") -> None:
     """The worker's entry point. Raises ProviderError when a retry is worthwhile."""
-    if not generation_claim(generation_id=generation_id):
+    if not generation_claim(generation_id=generation_id, attempt_id=attempt_id):
         return
     generation = Generation.objects.get(pk=generation_id)
+    if generation.provider_job_id:
+        schedule_poll(generation_id)  # started remotely before a crash: wait for it there
+        return
     provider = get_provider(generation.provider)
     try:
         started = provider.start(_spec_for(generation), webhook_url=_webhook_url(generation))

@@ -7,7 +7,7 @@ from .providers import ProviderError
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def run_generation(self, generation_id: int) -> None:
     try:
-        services.generation_run(generation_id=generation_id)
+        services.generation_run(generation_id=generation_id, attempt_id=self.request.id or "")
     except ProviderError as error:
         if self.request.retries >= self.max_retries:
             services.generation_fail(generation_id=generation_id, reason=str(error))
@@ -26,6 +26,6 @@ def finish_generation_from_webhook(generation_id: int, payload: dict) -> None:
     services.generation_finish_from_webhook(generation_id=generation_id, payload=payload)
 
 
-@shared_task
+@shared_task(name="generation.sweep")
 def sweep_generations() -> dict[str, int]:
     return services.generation_sweep()

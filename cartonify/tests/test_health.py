@@ -3,12 +3,9 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens there
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-    }
+UNREACHABLE = {
+    "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens there
+    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
 }
 
 
@@ -18,19 +15,19 @@ def test_healthz_reports_database_and_cache_up(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "ok"},
+        "checks": {"postgresql": "ok", "redis": "ok"},
         "failing": [],
     }
 
 
 def test_healthz_names_the_cache_when_it_is_down(client, settings):
-    settings.CACHES = UNREACHABLE_REDIS
+    settings.CACHES = {alias: {**cfg, **UNREACHABLE} for alias, cfg in settings.CACHES.items()}
 
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert response.json()["failing"] == ["cache"]
-    assert response.json()["checks"]["database"] == "ok"
+    assert response.json()["failing"] == ["redis"]
+    assert response.json()["checks"]["postgresql"] == "ok"
 
 
 def test_healthz_is_not_cached(client):

@@ -1,0 +1,99 @@
+"""Jobs survive a worker killed mid-job and a broker that is down at submit time."""
+
+import pytest
+from django.urls import reverse
+
+from billing.models import LedgerEntry
+from cartonify.tests.processes import celery_worker_process, stop_process, wait_until
+from generation import services
+from generation.models import Generation, Status
+from generation.services import GenerationRequest
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+TWO_IMAGES = GenerationRequest(kind="image", prompt="a kite over the sea", count=2)
+
+
+def status_of(job):
+    return Generation.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def ledger_kinds(job):
+    return sorted(
+        LedgerEntry.objects.filter(reference=job.reference).values_list("kind", flat=True)
+    )
+
+
+def test_a_job_whose_worker_is_killed_mid_job_completes_once_on_the_next_worker(user, worker_env):
+    job = services.generation_submit(user=user, request=TWO_IMAGES)
+    slow = celery_worker_process({**worker_env, "GENERATION_SIMULATED_LATENCY": "30"})
+    try:
+        assert wait_until(lambda: status_of(job) == Status.RUNNING, timeout=30)
+    finally:
+        stop_process(slow)  # SIGKILL, while the provider is working
+
+    replacement = celery_worker_process(worker_env)
+    try:
+        assert wait_until(lambda: status_of(job) == Status.SUCCEEDED, timeout=60)
+    finally:
+        stop_process(replacement)
+
+    assert job.outputs.count() == 2
+    assert ledger_kinds(job) == ["reserve"]
+
+
+def test_a_broker_down_at_submit_time_loses_nothing(client, user, worker_env, private_broker):
+    client.force_login(user)
+    private_broker.stop()
+
+    response = client.post(
+        reverse("generation:generate"),
+        {
+            "kind": "image",
+            "prompt": "a lamp",
+            "style": "cartoon",
+            "color": "vibrant",
+            "size": "512",
+            "count": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    job = Generation.objects.get(user=user)
+    assert job.status == Status.QUEUED
+    assert ledger_kinds(job) == ["reserve"]
+
+    private_broker.start()
+    Generation.objects.filter(pk=job.pk).update(created_at=job.created_at.replace(year=2000))
+    assert services.generation_sweep() == {"requeued": 1, "failed": 0}
+    worker = celery_worker_process(worker_env)
+    try:
+        assert wait_until(lambda: status_of(job) == Status.SUCCEEDED, timeout=60)
+    finally:
+        stop_process(worker)
+    assert ledger_kinds(job) == ["reserve"]
+
+
+def test_the_sweeper_fails_and_refunds_a_job_stuck_running_past_the_timeout(user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = services.generation_submit(user=user, request=TWO_IMAGES)
+    long_ago = timezone.now() - timedelta(seconds=settings.GENERATION_TIMEOUT + 120)
+    Generation.objects.filter(pk=job.pk).update(status=Status.RUNNING, started_at=long_ago)
+
+    assert services.generation_sweep() == {"requeued": 0, "failed": 1}
+    assert services.generation_sweep() == {"requeued": 0, "failed": 0}
+
+    assert status_of(job) == Status.FAILED
+    assert ledger_kinds(job) == ["refund", "reserve"]
+
+
+def test_the_sweeper_is_scheduled_in_django_celery_beat(db):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_periodic_tasks")
+
+    assert PeriodicTask.objects.get(task="generation.sweep").enabled
