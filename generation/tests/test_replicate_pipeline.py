@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from billing import services as billing
 from generation import services
-from generation.models import Generation, Output, Status
-from generation.providers import get_provider
+from generation.models import Output, Status
 from generation.services import GenerationRequest
+from generation.tests.remote import running_remote_job
 
 pytestmark = pytest.mark.django_db
 
@@ -106,16 +106,6 @@ def test_a_job_past_the_timeout_is_canceled_remotely_failed_and_refunded(
     assert billing.credits_balance(user=user) == 5
 
 
-def running_remote_job(user, replicate):
-    """A job the worker has started on Replicate and is waiting for."""
-    job = services.generation_submit(user=user, request=IMAGES)
-    services.generation_claim(generation_id=job.pk)
-    started = get_provider("replicate").start(services._spec_for(job), webhook_url=None)
-    Generation.objects.filter(pk=job.pk).update(provider_job_id=started.provider_job_id)
-    job.refresh_from_db()
-    return job
-
-
 @pytest.fixture
 def post_webhook(client, django_capture_on_commit_callbacks):
     def post(job, body, headers):
@@ -131,7 +121,7 @@ def post_webhook(client, django_capture_on_commit_callbacks):
 
 
 def test_a_signed_webhook_completes_the_job(post_webhook, user, replicate):
-    job = running_remote_job(user, replicate)
+    job = running_remote_job(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
 
     response = post_webhook(job, body, headers)
@@ -143,7 +133,7 @@ def test_a_signed_webhook_completes_the_job(post_webhook, user, replicate):
 
 
 def test_a_duplicate_webhook_changes_nothing(post_webhook, user, replicate):
-    job = running_remote_job(user, replicate)
+    job = running_remote_job(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
 
     first = post_webhook(job, body, headers)
@@ -156,7 +146,7 @@ def test_a_duplicate_webhook_changes_nothing(post_webhook, user, replicate):
 
 
 def test_a_forged_webhook_is_rejected(post_webhook, user, replicate):
-    job = running_remote_job(user, replicate)
+    job = running_remote_job(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
     forged = body.replace(b"succeeded", b"failed")
 
@@ -168,7 +158,7 @@ def test_a_forged_webhook_is_rejected(post_webhook, user, replicate):
 
 
 def test_a_replayed_old_webhook_is_rejected(post_webhook, user, replicate):
-    job = running_remote_job(user, replicate)
+    job = running_remote_job(user)
     body, headers = replicate.webhook_request(
         job.provider_job_id, timestamp=int(time.time()) - 3600
     )
@@ -181,8 +171,8 @@ def test_a_replayed_old_webhook_is_rejected(post_webhook, user, replicate):
 
 
 def test_a_webhook_for_another_prediction_is_ignored(post_webhook, user, replicate):
-    job = running_remote_job(user, replicate)
-    other = running_remote_job(user, replicate)
+    job = running_remote_job(user)
+    other = running_remote_job(user)
     body, headers = replicate.webhook_request(other.provider_job_id)
 
     post_webhook(job, body, headers)
@@ -192,7 +182,7 @@ def test_a_webhook_for_another_prediction_is_ignored(post_webhook, user, replica
 
 
 def test_webhooks_are_off_without_a_signing_secret(post_webhook, user, replicate, settings):
-    job = running_remote_job(user, replicate)
+    job = running_remote_job(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
     settings.REPLICATE_WEBHOOK_SECRET = ""
 
