@@ -65,3 +65,15 @@ def test_a_script_generates_with_a_key_and_the_calls_show_on_the_usage_page(
     expect(page.get_by_test_id("usage-keys")).to_contain_text("GET /outputs/{output_id}/file")
     expect(page.get_by_test_id("usage-chart")).to_be_visible()
     page.screenshot(path=tmp_path / "usage.png", full_page=True)
+
+
+def test_the_interactive_docs_render_offline(page):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    page.goto("/api/v1/docs")
+
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Cartonify API")
+    expect(page.locator(".swagger-ui .btn.authorize")).to_be_visible()
+    expect(page.get_by_text("Parser error")).to_have_count(0)
+    assert all(url.startswith(page.url.split("/api/")[0]) for url in requests), requests

@@ -72,7 +72,7 @@ def delete_image(request, image_id: int):
     response={200: None, **ERROR_RESPONSES},
     url_name="output_file",
     summary="Download the file of an image or video",
-    openapi_extra={"responses": {"200": {"description": "The file.", "content": FILE_CONTENT}}},
+    openapi_extra={"responses": {200: {"description": "The file.", "content": FILE_CONTENT}}},
 )
 def download_output(request, output_id: int):
     output = get_object_or_404(Output, pk=output_id, user=request.user)

@@ -192,3 +192,15 @@ def test_the_schema_and_the_docs_page_are_public_and_offline(client, db):
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_the_schema_has_no_duplicate_keys(client, db):
+    """Swagger UI refuses a schema with a key twice (e.g. responses 200 and "200")."""
+    import json
+
+    def no_duplicates(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
