@@ -121,7 +121,10 @@ class OutputAdminBase(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def preview(self, obj):
-        return _preview(obj)
+        return _preview(obj) if obj.pk else ""
+
+    def has_add_permission(self, request):
+        return False  # outputs come from generations
 
     @admin.display(description="User", ordering="user__email")
     def owner(self, obj):
