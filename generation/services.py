@@ -77,7 +77,10 @@ def validate_request(request: GenerationRequest) -> None:
 
 
 def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text)
+    """Control characters, and U+FFFD: what undecodable (non-UTF-8) input turns into."""
+    return any(
+        ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t") for ch in text
+    )
 
 
 @transaction.atomic
