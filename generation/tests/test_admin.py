@@ -1,0 +1,111 @@
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from accounts.tests.mfa import log_in_as_staff
+from billing import services as billing
+from generation.models import Generation, Output, OutputKind, Status
+
+from .factories import GenerationFactory, OutputFactory
+
+pytestmark = pytest.mark.django_db
+
+JOBS = reverse("admin:generation_generation_changelist")
+
+
+@pytest.fixture
+def staff(client, make_user):
+    log_in_as_staff(client, make_user(is_staff=True, is_superuser=True))
+    return client
+
+
+def act(client, action, *jobs):
+    data = {"action": action, "_selected_action": [job.pk for job in jobs]}
+    return client.post(JOBS, data, follow=True)
+
+
+def test_retry_failed_queues_a_new_job_for_the_same_user(staff, user):
+    failed = GenerationFactory(user=user, status=Status.FAILED, provider="local")
+    act(staff, "retry_failed", failed)
+    retry = Generation.objects.get(retry_of=failed)
+    assert retry.user == user and retry.prompt == failed.prompt
+
+
+def test_retry_ignores_jobs_that_did_not_fail(staff, user):
+    done = GenerationFactory(user=user)
+    act(staff, "retry_failed", done)
+    assert not Generation.objects.filter(retry_of=done).exists()
+
+
+def test_retry_reports_a_user_out_of_credits(staff, user):
+    failed = GenerationFactory(user=user, status=Status.FAILED)
+    billing.credits_adjust(user=user, amount=-5, reason="used up", created_by=None)
+    response = act(staff, "retry_failed", failed)
+    assert "free generations" in response.content.decode()
+    assert not Generation.objects.filter(retry_of=failed).exists()
+
+
+def test_cancel_queued_refunds_the_reserved_credits(staff, user):
+    job = GenerationFactory(user=user, status=Status.QUEUED, credits_charged=1)
+    billing.credits_reserve(user=user, amount=1, reference=job.reference, reason="job")
+    act(staff, "cancel_unfinished", job)
+    job.refresh_from_db()
+    assert job.status == Status.CANCELED
+    assert billing.credits_balance(user=user) == 5
+
+
+def test_deleting_a_job_deletes_its_files(django_capture_on_commit_callbacks, staff):
+    output = OutputFactory()
+    name = output.file.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            JOBS,
+            {
+                "action": "delete_selected",
+                "_selected_action": [output.generation_id],
+                "post": "yes",
+            },
+        )
+    assert not Output.objects.exists()
+    assert not default_storage.exists(name)
+
+
+def test_job_list_searches_prompts_and_owner_email(staff, make_user):
+    GenerationFactory(prompt="a red balloon", user=make_user(email="kid@example.com"))
+    GenerationFactory(prompt="a grey rock")
+    by_prompt = staff.get(JOBS, {"q": "balloon"}).context["cl"].result_list
+    by_email = staff.get(JOBS, {"q": "kid@"}).context["cl"].result_list
+    assert [j.prompt for j in by_prompt] == [j.prompt for j in by_email] == ["a red balloon"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"status__exact": "failed"}, {"kind__exact": "video"}, {"via__exact": "api"}]
+)
+def test_job_list_filters(staff, params):
+    GenerationFactory(status=Status.FAILED, kind="video", via="api")
+    GenerationFactory()
+    assert len(staff.get(JOBS, params).context["cl"].result_list) == 1
+
+
+def test_job_list_links_to_the_owner(staff, user):
+    GenerationFactory(user=user)
+    page = staff.get(JOBS).content.decode()
+    assert reverse("admin:accounts_user_change", args=[user.pk]) in page
+
+
+def test_image_and_video_lists_show_previews_and_link_to_their_job(staff):
+    image = OutputFactory()
+    video = OutputFactory(kind=OutputKind.VIDEO, content_type="video/mp4")
+    images = staff.get(reverse("admin:generation_image_changelist")).content.decode()
+    videos = staff.get(reverse("admin:generation_video_changelist")).content.decode()
+    assert reverse("generation:admin_output_file", args=[image.pk]) in images
+    assert reverse("admin:generation_generation_change", args=[image.generation_id]) in images
+    assert "<video" in videos and reverse("generation:admin_output_file", args=[video.pk]) in videos
+    assert "<video" not in images
+
+
+def test_job_page_shows_its_outputs(staff):
+    output = OutputFactory()
+    page = staff.get(reverse("admin:generation_generation_change", args=[output.generation_id]))
+    assert reverse("generation:admin_output_file", args=[output.pk]) in page.content.decode()
