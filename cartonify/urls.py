@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # The original app's address for a user's prompts, now a page of the user admin.
+    path(
+        "admin/user_prompts/<int:pk>",
+        RedirectView.as_view(pattern_name="admin:accounts_user_prompts"),
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("generation.urls")),

@@ -183,3 +183,8 @@ def test_user_prompts_page_lists_only_that_users_prompts(boss, user, make_user):
 def test_user_page_links_to_the_prompts_page(boss, user):
     page = boss.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
     assert reverse("admin:accounts_user_prompts", args=[user.pk]) in page
+
+
+def test_the_original_user_prompts_address_still_works(boss, user):
+    response = boss.get(f"/admin/user_prompts/{user.pk}")
+    assert response.url == reverse("admin:accounts_user_prompts", args=[user.pk])
