@@ -29,6 +29,8 @@ def check_image_bytes(content: bytes) -> tuple[int, int]:
                 raise InvalidRequest(
                     "Upload a PNG, JPEG, WebP or GIF image.", field="source_upload"
                 )
+            if image.width * image.height > settings.GENERATION_MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError("over the pixel limit")
             image.load()
             return image.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
