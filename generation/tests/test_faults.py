@@ -97,3 +97,19 @@ def test_the_sweeper_is_scheduled_in_django_celery_beat(db):
     call_command("setup_periodic_tasks")
 
     assert PeriodicTask.objects.get(task="generation.sweep").enabled
+
+
+def test_a_worker_stopped_with_sigterm_finishes_the_job_it_is_running(user, worker_env):
+    import signal
+
+    job = services.generation_submit(user=user, request=TWO_IMAGES)
+    worker = celery_worker_process({**worker_env, "GENERATION_SIMULATED_LATENCY": "3"})
+    try:
+        assert wait_until(lambda: status_of(job) == Status.RUNNING, timeout=30)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
+    finally:
+        stop_process(worker)
+
+    assert status_of(job) == Status.SUCCEEDED
+    assert ledger_kinds(job) == ["reserve"]
