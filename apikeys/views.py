@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 
 from . import services, usage
@@ -9,7 +10,8 @@ from .charts import usage_chart
 from .forms import ApiKeyForm
 from .models import ApiKey
 
-NEW_KEY_SESSION = "apikeys_new_key"
+NEW_KEY_CACHE = "apikeys:new-key:{}"
+NEW_KEY_TTL = 300
 
 
 @login_required
@@ -22,8 +24,13 @@ def key_list(request):
             form.add_error(None, str(refused))
         else:
             # Post/redirect/get, so a reload can't create a second key. The plaintext
-            # waits in the session only until the very next page view pops it.
-            request.session[NEW_KEY_SESSION] = [new_key.api_key.pk, new_key.plaintext]
+            # waits in the cache (not the session, which is also saved in the database)
+            # only until the very next page view takes it.
+            cache.set(
+                NEW_KEY_CACHE.format(request.user.pk),
+                [new_key.api_key.pk, new_key.plaintext],
+                NEW_KEY_TTL,
+            )
             return redirect("apikeys:key_list")
     new_key = _pop_new_key(request)
     context = {"form": form, "new_key": new_key, "keys": ApiKey.objects.for_user(request.user)}
@@ -35,7 +42,9 @@ def key_list(request):
 
 
 def _pop_new_key(request) -> services.NewKey | None:
-    stored = request.session.pop(NEW_KEY_SESSION, None)
+    name = NEW_KEY_CACHE.format(request.user.pk)
+    stored = cache.get(name)
+    cache.delete(name)
     if not stored:
         return None
     api_key = ApiKey.objects.for_user(request.user).filter(pk=stored[0]).first()

@@ -28,6 +28,7 @@ def test_a_new_key_is_shown_once_on_the_page_and_never_again(client, user):
     assert "nightly" in later
     assert key not in later
     assert ApiKey.objects.get(user=user).masked in later
+    assert key not in str(dict(client.session))  # never written to the session store
 
 
 def test_only_a_digest_of_the_key_is_stored(new_key):
