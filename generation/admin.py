@@ -85,6 +85,7 @@ class GenerationAdmin(admin.ModelAdmin):
             except (NotAllowed, QuotaExceeded) as refused:
                 self.message_user(request, f"Job #{job.pk}: {refused}", messages.ERROR)
             else:
+                self.log_change(request, job, "Retried")
                 retried += 1
         self.message_user(request, f"{retried} job(s) queued again.", messages.SUCCESS)
 
@@ -94,6 +95,7 @@ class GenerationAdmin(admin.ModelAdmin):
         for job in queryset.unfinished().select_related("user"):
             try:
                 services.generation_cancel(user=job.user, generation_id=job.pk)
+                self.log_change(request, job, "Canceled")
                 canceled += 1
             except NotAllowed:
                 pass

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -51,6 +52,7 @@ def test_cancel_queued_refunds_the_reserved_credits(staff, user):
     act(staff, "cancel_unfinished", job)
     job.refresh_from_db()
     assert job.status == Status.CANCELED
+    assert LogEntry.objects.get(object_id=str(job.pk)).change_message == "Canceled"
     assert billing.credits_balance(user=user) == 5
 
 
