@@ -45,5 +45,13 @@ worker: $(VENV)/.base-installed
 beat: $(VENV)/.base-installed
 	$(BIN)/celery -A cartonify beat -l info
 
+## The benchmarks of issue 7 on PostgreSQL, Redis, gunicorn and Celery; not part of `make test`
+bench: prereqs $(VENV)/.dev-installed
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "wrk is missing; installing Debian's wrk package…"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,45 @@
+"""`make bench`: the four benchmarks of issue 7 on the full stack, one table row each.
+
+Starts its own gunicorn and Celery worker on a dedicated database
+(cartonify_bench) and Redis db 9, puts load on them with wrk over loopback, and
+writes bench/results/latest.md and the README's Performance table.
+"""
+
+import datetime
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import stack
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main() -> int:
+    with stack.scratch_dir() as scratch:
+        port = stack.free_port()
+        env = stack.bench_environment(media_root=str(scratch / "media"), port=port, fake_url="")
+        os.environ.update(env)
+        print(f"Bench database {stack.DATABASE_URL}, Redis {stack.REDIS_URL}", flush=True)
+        stack.reset_database()
+        stack.flush_redis()
+        import django
+
+        django.setup()
+        from bench import benchmarks
+
+        report = benchmarks.Report(machine=stack.machine(), date=datetime.date.today().isoformat())
+        benchmarks.run_all(report, env=env, port=port, scratch=scratch)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.md").write_text(report.markdown())
+    report.update_readme(Path(__file__).resolve().parent.parent / "README.md")
+    print()
+    print(report.table())
+    print(f"\nWritten to {RESULTS / 'latest.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Baselines, mounted only by bench.settings.
+
+`baseline_generate` is the original design: the model runs inside the request and
+the worker is held for all of it. `bare_page` is Django with no database access.
+"""
+
+import uuid
+from functools import cache
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.views.decorators.http import require_GET, require_POST
+
+from generation.forms import GenerateForm
+from generation.providers import JobSpec, get_provider
+
+
+@login_required
+@require_POST
+def baseline_generate(request):
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("invalid form")
+    data = form.cleaned_data
+    spec = JobSpec(
+        kind=data["kind"],
+        prompt=data["prompt"],
+        style=data["style"],
+        color=data["color"],
+        width=data["size"],
+        height=data["size"],
+        count=data["count"],
+    )
+    started = get_provider("local").start(spec)
+    names = [
+        default_storage.save(
+            f"bench/{uuid.uuid4().hex}.{file.extension}", ContentFile(file.content)
+        )
+        for file in started.outcome.files
+    ]
+    return HttpResponse("".join(f"<img src='/media/{name}'>" for name in names))
+
+
+@cache
+def _page(size: int) -> bytes:
+    head = b"<!doctype html><html><body>"
+    return head + b"x" * max(size - len(head) - 14, 0) + b"</body></html>"
+
+
+@require_GET
+def bare_page(request):
+    size = min(int(request.GET.get("bytes", "0") or 0), 1_000_000)
+    return HttpResponse(_page(size), content_type="text/html; charset=utf-8")
