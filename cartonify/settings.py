@@ -210,6 +210,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
     "socket_connect_timeout": 3,
     "socket_timeout": 5,
+    # Look for such tasks on every idle poll, not every tenth: one cheap ZRANGE.
+    "unacked_restore_throttle": 1,
 }
 # With the broker down, a submit gives up publishing quickly; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
