@@ -78,11 +78,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_for_http(url, timeout=20.0):
+def wait_for_http(url, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            return httpx.get(url, timeout=1)
+            return httpx.get(url, timeout=5)
         except httpx.TransportError:
             time.sleep(0.1)
     raise AssertionError(f"nothing answered at {url}")
@@ -105,8 +105,11 @@ def test_gunicorn_serves_health_and_collected_static_files(production_env):
         stylesheet = httpx.get(
             f"http://127.0.0.1:{port}/static/css/site.css",
             headers={"X-Forwarded-Proto": "https"},
+            timeout=30,
         )
-        home = httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "cartonify.example"})
+        home = httpx.get(
+            f"http://127.0.0.1:{port}/", headers={"Host": "cartonify.example"}, timeout=30
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         exit_code = server.wait(timeout=30)
