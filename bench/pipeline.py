@@ -21,17 +21,17 @@ WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"bench-webhook-secret").decode()
 class TimedFake(FakeReplicate):
     """Records how long the fake itself spent on each request, keyed by prediction id."""
 
-    spent: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    spent: dict[str, list[tuple[str, float, float]]] = field(default_factory=dict)
 
     def handle(self, method, path, headers, body):
-        started = time.perf_counter()
+        started = time.time()
         status, payload = super().handle(method, path, headers, body)
-        took = time.perf_counter() - started
+        took = time.time() - started
         if isinstance(payload, dict) and payload.get("id") and method == "POST":
             prediction = payload["id"]
         else:
             prediction = next((p for p in path.split("/") if p in self.predictions), "")
-        self.spent.setdefault(prediction, []).append((f"{method} {path}", took))
+        self.spent.setdefault(prediction, []).append((f"{method} {path}", started, took))
         return status, payload
 
 
@@ -40,6 +40,9 @@ class JobTiming:
     total_ms: float
     provider_ms: float
     polls: int
+    before_create_ms: float  # pickup → the create request arrives
+    poll_lag_ms: float  # poll task later than its countdown
+    after_provider_ms: float  # last provider answer → outputs stored and `succeeded`
 
     @property
     def overhead_ms(self) -> float:
@@ -67,12 +70,21 @@ def run_jobs(user, fake: TimedFake, count: int, timeout: float = 30.0) -> list[J
 
 def _timing(job: Generation, fake: TimedFake, interval_ms: float) -> JobTiming:
     calls = fake.spent.get(job.provider_job_id, [])
-    polls = sum(1 for what, _ in calls if what.startswith("GET /v1/predictions/"))
+    polls = [start for what, start, _ in calls if what.startswith("GET /v1/predictions/")]
     # The provider's own time: serving our requests, and the model's run while we
     # wait one poll interval per poll (the fake finishes at the first poll).
-    provider_ms = sum(took for _, took in calls) * 1000 + polls * interval_ms
+    provider_ms = sum(took for _, _, took in calls) * 1000 + len(polls) * interval_ms
     total_ms = (job.finished_at - job.started_at).total_seconds() * 1000
-    return JobTiming(total_ms=total_ms, provider_ms=provider_ms, polls=polls)
+    created_at, create_took = calls[0][1], calls[0][2]
+    last_end = max(start + took for _, start, took in calls)
+    return JobTiming(
+        total_ms=total_ms,
+        provider_ms=provider_ms,
+        polls=len(polls),
+        before_create_ms=(created_at - job.started_at.timestamp()) * 1000,
+        poll_lag_ms=(polls[0] - created_at - create_took) * 1000 - interval_ms if polls else 0,
+        after_provider_ms=(job.finished_at.timestamp() - last_end) * 1000,
+    )
 
 
 def summary(timings: list[JobTiming]) -> dict[str, float]:
@@ -84,6 +96,9 @@ def summary(timings: list[JobTiming]) -> dict[str, float]:
         "max_ms": overhead[-1],
         "total_p50_ms": statistics.median(t.total_ms for t in timings),
         "provider_p50_ms": statistics.median(t.provider_ms for t in timings),
+        "before_create_p50_ms": statistics.median(t.before_create_ms for t in timings),
+        "poll_lag_p50_ms": statistics.median(t.poll_lag_ms for t in timings),
+        "after_provider_p50_ms": statistics.median(t.after_provider_ms for t in timings),
     }
 
 
