@@ -228,6 +228,9 @@ PERIODIC_TASKS = {
     "billing: expire subscriptions": ("billing.expire_subscriptions", 10),
     "billing: reset premium credit periods": ("billing.reset_credit_periods", 10),
     "generation: recover stalled jobs": ("generation.sweep", 1),
+    # The flush interval bounds how long API usage counts wait in Redis.
+    "apikeys: flush usage counters": ("apikeys.flush_usage", 1),
+    "apikeys: purge idempotency records": ("apikeys.purge_idempotency_records", 60),
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -310,6 +313,7 @@ GENERATION_MAX_IMAGE_PIXELS = env.int("GENERATION_MAX_IMAGE_PIXELS", default=40_
 GENERATION_TIMEOUT = env.int("GENERATION_TIMEOUT", default=10 * 60)
 GENERATION_POLL_INTERVAL = env.float("GENERATION_POLL_INTERVAL", default=2.0)
 GENERATION_RATE_LIMIT = env("GENERATION_RATE_LIMIT", default="10/h")
+GENERATION_ENHANCE_RATE_LIMIT = env("GENERATION_ENHANCE_RATE_LIMIT", default="30/h")
 # Seconds the local provider sleeps per job; benchmarks use it to mimic a real model.
 GENERATION_SIMULATED_LATENCY = env.float("GENERATION_SIMULATED_LATENCY", default=0.0)
 
@@ -345,10 +349,3 @@ API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
 API_KEY_RATE_LIMIT = env("API_KEY_RATE_LIMIT", default="120/m")
 API_KEYS_PER_USER = env.int("API_KEYS_PER_USER", default=20)
-# Beat schedules, name → (task, minutes between runs when first created); the usage
-# flush interval bounds how long counts wait in Redis.
-API_PERIODIC_TASKS = {
-    "apikeys: flush usage counters": ("apikeys.flush_usage", 1),
-    "apikeys: purge idempotency records": ("apikeys.purge_idempotency_records", 60),
-}
-PERIODIC_TASKS = {**globals().get("PERIODIC_TASKS", {}), **API_PERIODIC_TASKS}

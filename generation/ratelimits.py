@@ -4,6 +4,7 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 
 GROUP = "generation.submit"
+ENHANCE_GROUP = "generation.enhance"
 
 
 class RateLimited(Exception):
@@ -36,3 +37,8 @@ def check_generation_rate(request, *, group: str = GROUP, rate: str | None = Non
     )
     if usage and usage["should_limit"]:
         raise RateLimited(retry_after=int(usage["time_left"]) or 1, rate=rate)
+
+
+def check_enhance_rate(request) -> None:
+    """Prompt enhancement is free, so it has a budget of its own."""
+    check_generation_rate(request, group=ENHANCE_GROUP, rate=settings.GENERATION_ENHANCE_RATE_LIMIT)

@@ -16,12 +16,11 @@ from . import services
 from .exceptions import InvalidRequest, NotAllowed
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .models import Generation, Kind, Output
-from .ratelimits import RateLimited, check_generation_rate
+from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
 from .uploads import read_uploaded_image
 
 GALLERY_PAGE_SIZE = 24
 RECENT_JOBS = 10
-ENHANCE_RATE = "30/h"
 
 
 def _is_htmx(request) -> bool:
@@ -87,8 +86,9 @@ def _submit(request, form, submit, composer_form=None, edit_form=None):
     """Shared by every form that starts a job: rate limit, validate, submit, answer."""
     status, error, retry_after = 400, "", None
     try:
-        check_generation_rate(request)
+        # Only well-formed requests count against the hourly limit, as in the API.
         if form.is_valid():
+            check_generation_rate(request)
             job = submit()
             return _job_started(request, job, form)
     except RateLimited as limited:
@@ -131,7 +131,7 @@ def enhance(request):
             status=400,
         )
     try:
-        check_generation_rate(request, group="generation.enhance", rate=ENHANCE_RATE)
+        check_enhance_rate(request)
         job = services.generation_submit(
             user=request.user,
             request=services.GenerationRequest(
@@ -274,8 +274,8 @@ def output_edit(request, pk):
     form = EditForm(request.POST or None)
     if request.method == "POST":
         try:
-            check_generation_rate(request)
             if form.is_valid():
+                check_generation_rate(request)
                 services.generation_submit(
                     user=request.user, request=form.to_request(), source_output=output
                 )

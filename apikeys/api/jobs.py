@@ -1,5 +1,6 @@
 """Starting jobs and following them: the same services and limits as the generator page."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Status
@@ -7,8 +8,7 @@ from ninja import Header, Query, Status
 from generation import services as generation
 from generation.models import Generation, Kind, Output, OutputKind
 from generation.models import Status as JobStatus
-from generation.ratelimits import check_generation_rate
-from generation.views import ENHANCE_RATE
+from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
 
 from .. import services
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES
@@ -134,8 +134,8 @@ def enhance_prompt(
         response,
         idempotency_key,
         lambda: generation.generation_submit(user=request.user, request=req, via="api"),
-        rate_group="generation.enhance",
-        rate=ENHANCE_RATE,
+        rate_group=ENHANCE_GROUP,
+        rate=settings.GENERATION_ENHANCE_RATE_LIMIT,
     )
 
 

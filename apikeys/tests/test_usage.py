@@ -122,7 +122,7 @@ def test_the_periodic_tasks_are_scheduled_by_the_setup_command(db):
     from django.core.management import call_command
     from django_celery_beat.models import PeriodicTask
 
-    call_command("setup_api_periodic_tasks")
+    call_command("setup_periodic_tasks")
 
     assert set(PeriodicTask.objects.values_list("task", flat=True)) >= {
         "apikeys.flush_usage",

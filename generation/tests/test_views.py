@@ -213,3 +213,11 @@ def test_pages_need_a_signed_in_user(client):
 
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_refused_input_does_not_use_up_the_hourly_limit(signed_in, user):
+    billing.credits_grant(user=user, amount=100, reason="test", reference="test")
+    for _ in range(12):
+        signed_in.post(reverse("generation:generate"), {**FORM, "size": "100"})
+
+    assert signed_in.post(reverse("generation:generate"), FORM).status_code == 302
