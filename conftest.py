@@ -4,8 +4,23 @@ import os
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import sync_playwright
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made
+# by browser tests themselves are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -82,12 +97,11 @@ def private_broker(private_redis, settings):
 @pytest.fixture
 def worker_env(transactional_db, private_broker, settings):
     """Environment for a `celery worker` subprocess sharing this test's database and media."""
-    from django.db import connection
+    from cartonify.tests.processes import current_database_url
 
-    database_url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
-        DATABASE_URL=database_url,
+        DATABASE_URL=current_database_url(),
         CELERY_BROKER_URL=private_broker.url,
         CELERY_TASK_ALWAYS_EAGER="false",
         CELERY_VISIBILITY_TIMEOUT="3",
@@ -95,3 +109,23 @@ def worker_env(transactional_db, private_broker, settings):
         GENERATION_PROVIDER="local",
     )
     return env
+
+
+# --- Browser (Playwright driving Debian's Chromium against live_server) ---
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

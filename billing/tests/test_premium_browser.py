@@ -6,7 +6,6 @@ handler; our verification view then runs for real.
 """
 
 import json
-import os
 import time
 
 import pytest
@@ -19,11 +18,7 @@ from generation.models import Generation
 from .conftest import KEY_ID, checkout_response
 from .factories import account_with
 
-playwright = pytest.importorskip("playwright.sync_api")
-
 pytestmark = pytest.mark.e2e
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 FAKE_CHECKOUT_JS = """
 window.Razorpay = function (options) {
@@ -34,24 +29,6 @@ window.Razorpay = function (options) {
   };
 };
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

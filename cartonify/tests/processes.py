@@ -25,6 +25,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def current_database_url() -> str:
+    """The URL of the database pytest-django set up, so subprocesses share it."""
+    from django.db import connection
+
+    return "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
+
+
 def wait_until(condition, timeout: float = 20.0, interval: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -119,6 +126,32 @@ class PrivatePostgres:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def gunicorn_process(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the project's config on a free port; returns it and its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cartonify.wsgi"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_for_http(url: str, timeout: float = 60.0):
+    """The first answer from `url`, waiting while the server starts."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(url, timeout=5)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered at {url}")
 
 
 def celery_worker_process(env: dict[str, str]) -> subprocess.Popen:

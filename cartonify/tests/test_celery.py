@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from cartonify.celery import ping
+from cartonify.tests.processes import wait_until
 
 
 @pytest.mark.worker
@@ -13,15 +14,4 @@ def test_ping_runs_on_a_real_worker_over_the_redis_broker(celery_worker, setting
 
     ping.delay(token)
 
-    assert _wait_for(lambda: cache.get(f"celery:ping:{token}") == "pong")
-
-
-def _wait_for(condition, timeout=10.0, interval=0.05):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return False
+    assert wait_until(lambda: cache.get(f"celery:ping:{token}") == "pong")

@@ -2,24 +2,13 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def current_database_url():
-    """The URL of the database pytest-django created, so subprocesses share it."""
-    from django.db import connection
-
-    params = connection.settings_dict
-    return "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**params)
+from cartonify.tests.processes import ROOT, current_database_url, gunicorn_process, wait_for_http
 
 
 @pytest.fixture
@@ -72,44 +61,18 @@ def test_migrations_are_complete():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_http(url, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            return httpx.get(url, timeout=5)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing answered at {url}")
-
-
 def test_gunicorn_serves_health_and_collected_static_files(production_env):
     collected = manage("collectstatic", "--noinput", env=production_env)
     assert collected.returncode == 0, collected.stderr
-    port = free_port()
-    production_env.update(GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cartonify.wsgi"],
-        cwd=ROOT,
-        env=production_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server, base = gunicorn_process({**production_env, "WEB_CONCURRENCY": "1"})
     try:
-        health = wait_for_http(f"http://127.0.0.1:{port}/healthz")
+        health = wait_for_http(f"{base}/healthz")
         stylesheet = httpx.get(
-            f"http://127.0.0.1:{port}/static/css/site.css",
+            f"{base}/static/css/site.css",
             headers={"X-Forwarded-Proto": "https"},
             timeout=30,
         )
-        home = httpx.get(
-            f"http://127.0.0.1:{port}/", headers={"Host": "cartonify.example"}, timeout=30
-        )
+        home = httpx.get(f"{base}/", headers={"Host": "cartonify.example"}, timeout=30)
     finally:
         server.send_signal(signal.SIGTERM)
         exit_code = server.wait(timeout=30)

@@ -10,7 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cartonify.tests.processes import ROOT, PrivatePostgres, free_port, wait_until
+from cartonify.tests.processes import (
+    ROOT,
+    PrivatePostgres,
+    gunicorn_process,
+    wait_for_http,
+    wait_until,
+)
 
 FORM = {
     "kind": "image",
@@ -85,16 +91,7 @@ def gunicorn_on(database_url, tmp_path):
         timeout=300,
     )
     assert migrate.returncode == 0, migrate.stderr
-    port = free_port()
-    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2", GUNICORN_THREADS="4")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cartonify.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return server, f"http://127.0.0.1:{port}"
+    return gunicorn_process({**env, "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"})
 
 
 def test_postgresql_restarted_under_load_fails_cleanly_then_recovers(private_postgres, tmp_path):
@@ -111,7 +108,7 @@ def test_postgresql_restarted_under_load_fails_cleanly_then_recovers(private_pos
                     statuses.append(0)
 
     try:
-        assert wait_until(lambda: _answers(base), timeout=30)
+        assert wait_for_http(f"{base}/healthz").status_code == 200
         workers = [threading.Thread(target=load) for _ in range(4)]
         for worker in workers:
             worker.start()
@@ -132,10 +129,3 @@ def test_postgresql_restarted_under_load_fails_cleanly_then_recovers(private_pos
     assert 503 in statuses, "the outage was not seen"
     assert set(statuses) <= {200, 503}
     assert statuses[-20:] == [200] * 20
-
-
-def _answers(base):
-    try:
-        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False

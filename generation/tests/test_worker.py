@@ -5,6 +5,7 @@ import time
 import pytest
 
 from billing import services as billing
+from cartonify.tests.processes import wait_until
 from generation import services
 from generation.models import Generation, Status
 from generation.services import GenerationRequest
@@ -12,15 +13,6 @@ from generation.services import GenerationRequest
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 IMAGE = GenerationRequest(kind="image", prompt="a paper boat", count=1)
-
-
-def wait_for(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def status_of(job):
@@ -33,7 +25,7 @@ def test_a_worker_polls_a_remote_job_to_success(user, fake_replicate, settings, 
 
     job = services.generation_submit(user=user, request=IMAGE)
 
-    assert wait_for(lambda: status_of(job) == Status.SUCCEEDED)
+    assert wait_until(lambda: status_of(job) == Status.SUCCEEDED)
     assert job.outputs.count() == 1
 
 
@@ -43,7 +35,7 @@ def test_canceling_a_running_remote_job_cancels_it_there_and_refunds(
     settings.GENERATION_POLL_INTERVAL = 0.05
     fake_replicate.polls_before_done = 10_000
     job = services.generation_submit(user=user, request=IMAGE)
-    assert wait_for(lambda: Generation.objects.get(pk=job.pk).provider_job_id)
+    assert wait_until(lambda: Generation.objects.get(pk=job.pk).provider_job_id)
     job.refresh_from_db()
 
     services.generation_cancel(user=user, generation_id=job.pk)
