@@ -115,6 +115,16 @@ class OutputQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def search(self, *, prompt: str = "", kind: str = "", favorites: bool = False):
+        outputs = self
+        if prompt:
+            outputs = outputs.filter(generation__prompt__icontains=prompt)
+        if kind:
+            outputs = outputs.filter(kind=kind)
+        if favorites:
+            outputs = outputs.filter(favorite=True)
+        return outputs
+
     def images(self):
         return self.filter(kind=OutputKind.IMAGE)
 
@@ -142,12 +152,11 @@ class Output(models.Model):
     objects = OutputQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-id"]
         indexes = [
-            models.Index(fields=["user", "-created_at", "-id"], name="output_user_recent"),
-            models.Index(
-                fields=["user", "kind", "-created_at", "-id"], name="output_user_kind_recent"
-            ),
+            # Newest first is id order: the gallery and the API page by id.
+            models.Index(fields=["user", "-id"], name="output_user_newest"),
+            models.Index(fields=["user", "kind", "-id"], name="output_user_kind_newest"),
         ]
 
     def __str__(self):

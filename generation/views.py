@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +15,7 @@ from . import services
 from .exceptions import InvalidRequest, NotAllowed
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .models import Generation, Kind, Output
+from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
 from .uploads import read_uploaded_image
 
@@ -208,15 +208,10 @@ def gallery(request):
     outputs = Output.objects.for_user(request.user).select_related("generation")
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            outputs = outputs.filter(Q(generation__prompt__icontains=data["q"]))
-        if data["kind"]:
-            outputs = outputs.filter(kind=data["kind"])
-        if data["favorites"]:
-            outputs = outputs.filter(favorite=True)
-    page = Paginator(outputs, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+        outputs = outputs.search(prompt=data["q"], kind=data["kind"], favorites=data["favorites"])
+    page = KeysetPage(outputs, before=request.GET.get("before"), size=GALLERY_PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("before", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render(request, "generation/gallery.html", context)
 

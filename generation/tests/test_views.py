@@ -221,3 +221,18 @@ def test_refused_input_does_not_use_up_the_hourly_limit(signed_in, user):
         signed_in.post(reverse("generation:generate"), {**FORM, "size": "100"})
 
     assert signed_in.post(reverse("generation:generate"), FORM).status_code == 302
+
+
+def test_gallery_pages_go_back_in_time_without_overlap(signed_in, user):
+    job = GenerationFactory(user=user)
+    made = OutputFactory.create_batch(30, generation=job)
+    newest_first = [o.pk for o in reversed(made)]
+
+    first = signed_in.get(reverse("generation:gallery"))
+    cursor = first.context["page"].next_before
+    second = signed_in.get(reverse("generation:gallery"), {"before": cursor})
+
+    assert [o.pk for o in first.context["page"]] == newest_first[:24]
+    assert [o.pk for o in second.context["page"]] == newest_first[24:]
+    assert 'data-testid="older"' in first.content.decode()
+    assert not second.context["page"].has_next
