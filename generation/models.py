@@ -77,9 +77,9 @@ class Generation(models.Model):
     objects = GenerationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-id"]
         indexes = [
-            models.Index(fields=["user", "-created_at", "-id"], name="generation_user_recent"),
+            models.Index(fields=["user", "-id"], name="generation_user_newest"),
             models.Index(fields=["status", "started_at"], name="generation_status_started"),
         ]
         constraints = [

@@ -6,9 +6,9 @@ id of the last item shown) lets an index jump straight to the next page.
 
 
 class KeysetPage:
-    def __init__(self, queryset, *, before: str | None, size: int):
+    def __init__(self, queryset, *, before: int | str | None, size: int):
         queryset = queryset.order_by("-id")
-        self.is_first = not (before and before.isdigit())
+        self.is_first = not str(before or "").isdigit()
         if not self.is_first:
             queryset = queryset.filter(id__lt=int(before))
         # One row more than shown says whether an older page exists.

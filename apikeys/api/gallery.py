@@ -31,14 +31,16 @@ FILE_CONTENT = {
 )
 def list_images(
     request,
-    page: int = Query(1, ge=1, le=100_000),
+    before: int | None = Query(
+        None, ge=1, description="Cursor: the `next` link of the previous page carries it."
+    ),
     page_size: int = Query(20, ge=1, le=100),
     favorite: bool | None = Query(None),
 ):
     images = Image.objects.for_user(request.user).select_related("generation")
     if favorite is not None:
         images = images.filter(favorite=favorite)
-    return page_json(request, images, page=page, page_size=page_size, item=output_json)
+    return page_json(request, images, before=before, page_size=page_size, item=output_json)
 
 
 @router.get(

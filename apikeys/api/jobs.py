@@ -147,7 +147,9 @@ def enhance_prompt(
 )
 def list_generations(
     request,
-    page: int = Query(1, ge=1, le=100_000),
+    before: int | None = Query(
+        None, ge=1, description="Cursor: the `next` link of the previous page carries it."
+    ),
     page_size: int = Query(20, ge=1, le=100),
     status: JobStatus | None = None,
     kind: Kind | None = None,
@@ -157,7 +159,7 @@ def list_generations(
         jobs = jobs.filter(status=status)
     if kind:
         jobs = jobs.filter(kind=kind)
-    return page_json(request, jobs, page=page, page_size=page_size, item=generation_json)
+    return page_json(request, jobs, before=before, page_size=page_size, item=generation_json)
 
 
 @router.get(

@@ -86,11 +86,7 @@ class GenerationOut(Schema):
 
 
 class Page(Schema):
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
+    next: str | None  # the older page, or null on the last one
 
 
 class GenerationPage(Page):

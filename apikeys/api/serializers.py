@@ -1,9 +1,9 @@
 """Plain dicts for the response schemas; stored as-is for idempotent replays."""
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 
 from generation.models import Generation, Output
+from generation.pagination import KeysetPage
 
 
 def _absolute(request, name: str, pk: int) -> str:
@@ -54,22 +54,12 @@ def generation_json(request, generation: Generation) -> dict:
     }
 
 
-def page_json(request, queryset, *, page: int, page_size: int, item) -> dict:
-    paginator = Paginator(queryset, page_size)
-    current = paginator.get_page(page)
-    return {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "next": _page_link(request, current.next_page_number()) if current.has_next() else None,
-        "previous": (
-            _page_link(request, current.previous_page_number()) if current.has_previous() else None
-        ),
-        "items": [item(request, obj) for obj in current.object_list],
-    }
-
-
-def _page_link(request, number: int) -> str:
-    query = request.GET.copy()
-    query["page"] = number
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+def page_json(request, queryset, *, before: int | None, page_size: int, item) -> dict:
+    """A newest-first page; `next` carries the cursor to the older page."""
+    page = KeysetPage(queryset, before=before, size=page_size)
+    next_link = None
+    if page.has_next:
+        query = request.GET.copy()
+        query["before"] = page.next_before
+        next_link = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return {"next": next_link, "items": [item(request, obj) for obj in page]}

@@ -71,8 +71,8 @@ def test_other_users_objects_are_404_for_every_operation(api, make_user):
     ]:
         assert response.status_code == 404
         assert response.json() == {"code": "not_found", "message": "Not found."}
-    assert api.get("/generations").json()["count"] == 0
-    assert api.get("/images").json()["count"] == 0
+    assert api.get("/generations").json()["items"] == []
+    assert api.get("/images").json()["items"] == []
     assert Output.objects.filter(pk=theirs.pk).exists()
     assert Generation.objects.get(pk=job.pk).status == Status.RUNNING
 
@@ -81,8 +81,8 @@ def test_images_list_get_and_delete_own_images(api, user):
     mine = OutputFactory.create_batch(3, generation=GenerationFactory(user=user))
 
     page = api.get("/images?page_size=2").json()
-    assert page["count"] == 3 and page["pages"] == 2 and len(page["items"]) == 2
-    assert page["next"].endswith("page=2") and page["previous"] is None
+    assert [item["id"] for item in page["items"]] == [mine[2].pk, mine[1].pk]
+    assert page["next"].endswith(f"before={mine[1].pk}")
     assert api.get(f"/images/{mine[0].pk}").json()["id"] == mine[0].pk
 
     assert api.delete(f"/images/{mine[0].pk}").status_code == 204
@@ -121,7 +121,7 @@ def test_generations_list_filters_by_status(api, user):
     GenerationFactory(user=user, status=Status.FAILED)
     GenerationFactory(user=user, status=Status.SUCCEEDED)
 
-    assert api.get("/generations").json()["count"] == 2
+    assert len(api.get("/generations").json()["items"]) == 2
     assert [j["status"] for j in api.get("/generations?status=failed").json()["items"]] == [
         "failed"
     ]
@@ -204,3 +204,18 @@ def test_the_schema_has_no_duplicate_keys(client, db):
         return dict(pairs)
 
     json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+
+
+def test_image_pages_follow_next_links_newest_first(api, user):
+    job = GenerationFactory(user=user)
+    made = [o.pk for o in OutputFactory.create_batch(5, generation=job)]
+
+    first = api.get("/images?page_size=2").json()
+    seen = [item["id"] for item in first["items"]]
+    link = first["next"]
+    while link:
+        page = api.get(link.split("/api/v1")[1]).json()
+        seen += [item["id"] for item in page["items"]]
+        link = page["next"]
+
+    assert seen == sorted(made, reverse=True)
