@@ -13,12 +13,14 @@ from billing.models import CreditAccount, LedgerEntry, LedgerKind, Plan
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def credit_account_for(*, user) -> CreditAccount:
     """The user's account, created on first use with the free plan's grant."""
     account = CreditAccount.objects.filter(user=user).first()
-    if account is not None:
-        return account
+    return account if account is not None else _account_create(user)
+
+
+@transaction.atomic
+def _account_create(user) -> CreditAccount:
     try:
         # A savepoint: when two first requests race, the loser's INSERT waits on the
         # unique index, fails once the winner commits, and reads the winner's row.
@@ -41,8 +43,11 @@ def _locked_account(user) -> CreditAccount:
     # Row lock for the rest of the transaction: concurrent reserves, refunds and
     # resets for one user queue up here, so each reads the balance the previous
     # one wrote and none can overdraw.
-    account = credit_account_for(user=user)
-    return CreditAccount.objects.select_for_update().get(pk=account.pk)
+    locked = CreditAccount.objects.select_for_update()
+    account = locked.filter(user=user).first()
+    if account is None:
+        account = locked.get(pk=_account_create(user).pk)
+    return account
 
 
 def _settle_ended_period(account: CreditAccount) -> None:
