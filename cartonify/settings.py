@@ -100,12 +100,20 @@ if REDIS_URL:
         # Sessions live in the database with Redis in front; when Redis is down,
         # this alias answers "miss" instead of failing, so nobody is signed out.
         "sessions": redis_cache(REDIS_URL, IGNORE_EXCEPTIONS=True),
+        # Rendered page fragments: a miss when Redis is down, never an error.
+        "fragments": redis_cache(REDIS_URL, IGNORE_EXCEPTIONS=True),
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+        },
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

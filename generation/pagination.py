@@ -4,18 +4,35 @@ A page number makes the database count and skip every earlier row; a cursor (the
 id of the last item shown) lets an index jump straight to the next page.
 """
 
+from functools import cached_property
+
 
 class KeysetPage:
+    """Runs its query on first use, so a cached rendering of the page costs none."""
+
     def __init__(self, queryset, *, before: int | str | None, size: int):
-        queryset = queryset.order_by("-id")
         self.is_first = not str(before or "").isdigit()
+        queryset = queryset.order_by("-id")
         if not self.is_first:
             queryset = queryset.filter(id__lt=int(before))
+        self._queryset, self._size = queryset, size
+
+    @cached_property
+    def _rows(self) -> list:
         # One row more than shown says whether an older page exists.
-        rows = list(queryset[: size + 1])
-        self.object_list = rows[:size]
-        self.has_next = len(rows) > size
-        self.next_before = self.object_list[-1].pk if self.has_next else None
+        return list(self._queryset[: self._size + 1])
+
+    @property
+    def object_list(self) -> list:
+        return self._rows[: self._size]
+
+    @property
+    def has_next(self) -> bool:
+        return len(self._rows) > self._size
+
+    @property
+    def next_before(self) -> int | None:
+        return self.object_list[-1].pk if self.has_next else None
 
     def __iter__(self):
         return iter(self.object_list)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from billing import services as billing
 
 from .exceptions import InvalidRequest, NotAllowed
+from .gallery_cache import gallery_changed
 from .models import Generation, Kind, Output, OutputKind, Status, Via, output_upload_to
 from .providers import (
     COLORS,
@@ -282,6 +283,7 @@ def _record_success(generation_id: int, outputs: list[Output], text: str) -> boo
     if generation.is_finished:
         return False
     Output.objects.bulk_create(outputs)
+    transaction.on_commit(lambda: gallery_changed(generation.user_id))
     generation.status = Status.SUCCEEDED
     generation.result_text = text[: settings.GENERATION_PROMPT_MAX_LENGTH]
     generation.finished_at = timezone.now()
@@ -393,6 +395,7 @@ def output_set_favorite(*, user, output_id: int, favorite: bool) -> Output:
     output = Output.objects.get(pk=output_id, user=user)
     output.favorite = favorite
     output.save(update_fields=["favorite"])
+    transaction.on_commit(lambda: gallery_changed(user.pk))
     return output
 
 

@@ -2,6 +2,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from .gallery_cache import gallery_changed
 from .models import Generation, Output
 
 
@@ -12,6 +13,7 @@ def delete_output_file(sender, instance, **kwargs):
     name, storage = instance.file.name, instance.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+    transaction.on_commit(lambda: gallery_changed(instance.user_id))
 
 
 @receiver(post_delete, sender=Generation)

@@ -14,6 +14,7 @@ from billing.services import QuotaExceeded
 from . import services
 from .exceptions import InvalidRequest, NotAllowed
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
+from .gallery_cache import gallery_version
 from .models import Generation, Kind, Output
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
@@ -212,7 +213,12 @@ def gallery(request):
     page = KeysetPage(outputs, before=request.GET.get("before"), size=GALLERY_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("before", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "version": gallery_version(request.user.pk),
+    }
     return render(request, "generation/gallery.html", context)
 
 

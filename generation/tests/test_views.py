@@ -139,9 +139,11 @@ def test_gallery_queries_do_not_grow_with_the_number_of_items(
     signed_in, user, django_assert_max_num_queries
 ):
     def queries_for_gallery():
+        from django.core.cache import caches
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        caches["fragments"].clear()  # count the queries of a full rendering
         with CaptureQueriesContext(connection) as captured:
             assert signed_in.get(reverse("generation:gallery")).status_code == 200
         return len(captured)
@@ -236,3 +238,21 @@ def test_gallery_pages_go_back_in_time_without_overlap(signed_in, user):
     assert [o.pk for o in second.context["page"]] == newest_first[24:]
     assert 'data-testid="older"' in first.content.decode()
     assert not second.context["page"].has_next
+
+
+def test_the_cached_gallery_shows_changes_at_once(
+    signed_in, user, django_capture_on_commit_callbacks
+):
+    output = OutputFactory(generation__user=user)
+    assert "★" not in signed_in.get(reverse("generation:gallery")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(reverse("generation:output_favorite", args=[output.pk]), {"favorite": "1"})
+    assert "★" in signed_in.get(reverse("generation:gallery")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(reverse("generation:output_delete", args=[output.pk]))
+    assert (
+        'data-testid="gallery-item"'
+        not in signed_in.get(reverse("generation:gallery")).content.decode()
+    )
