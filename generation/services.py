@@ -99,7 +99,9 @@ def generation_submit(
     if request.kind == Kind.EDIT:
         _check_edit_source(user=user, source_output=source_output, source_bytes=source_bytes)
     outputs = request.count if request.kind in (Kind.IMAGE, Kind.EDIT) else 1
-    cost = billing.generation_cost(user=user, kind=request.kind, count=outputs)
+    # Locked first: the cost depends on the plan, and concurrent submits queue here.
+    account = billing.credits_lock(user=user)
+    cost = billing.plan_cost(plan=account.plan, kind=request.kind, count=outputs)
     generation = Generation.objects.create(
         user=user,
         kind=request.kind,
@@ -118,8 +120,8 @@ def generation_submit(
         credits_charged=cost,
         retry_of=retry_of,
     )
-    billing.credits_reserve(
-        user=user,
+    billing.credits_reserve_locked(
+        account=account,
         amount=cost,
         reference=generation.reference,
         reason=f"{generation.get_kind_display()} #{generation.pk}",

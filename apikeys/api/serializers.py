@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from generation.models import Generation, Output
+from generation.models import Status as JobStatus
 from generation.pagination import KeysetPage
 
 
@@ -27,7 +28,9 @@ def output_json(request, output: Output, prompt: str | None = None) -> dict:
 
 
 def generation_json(request, generation: Generation) -> dict:
-    outputs = [output_json(request, o, generation.prompt) for o in generation.outputs.all()]
+    outputs = []
+    if generation.status == JobStatus.SUCCEEDED:  # only finished jobs have outputs to fetch
+        outputs = [output_json(request, o, generation.prompt) for o in generation.outputs.all()]
     return {
         "id": generation.pk,
         "kind": generation.kind,

@@ -92,10 +92,15 @@ def generation_cost(*, user, kind: str, count: int) -> int:
     `GENERATION_COSTS[kind]` per output for images and edits, flat for the others.
     A kind priced 0 (prompt enhancement by default) is free on every plan.
     """
+    return plan_cost(plan=credit_account_for(user=user).plan, kind=kind, count=count)
+
+
+def plan_cost(*, plan: str, kind: str, count: int) -> int:
+    """`generation_cost` for an account already at hand (see credits_lock)."""
     unit = settings.GENERATION_COSTS[kind]
     if unit == 0:
         return 0
-    if credit_account_for(user=user).plan == Plan.FREE:
+    if plan == Plan.FREE:
         return 1
     if kind in ("image", "edit"):
         return unit * max(count, 1)
@@ -105,12 +110,31 @@ def generation_cost(*, user, kind: str, count: int) -> int:
 @transaction.atomic
 def credits_reserve(*, user, amount: int, reference: str, reason: str) -> LedgerEntry | None:
     """Take `amount` credits for the job named by `reference`; once per reference."""
+    if amount == 0:
+        return None
+    return credits_reserve_locked(
+        account=credits_lock(user=user), amount=amount, reference=reference, reason=reason
+    )
+
+
+def credits_lock(*, user) -> CreditAccount:
+    """The user's account, row-locked until the caller's transaction ends, its ended
+    period settled: one locking query for a caller that reserves in its own transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("credits_lock needs a transaction.")
+    account = _locked_account(user)
+    _settle_ended_period(account)
+    return account
+
+
+def credits_reserve_locked(
+    *, account: CreditAccount, amount: int, reference: str, reason: str
+) -> LedgerEntry | None:
+    """credits_reserve for an account the caller holds from credits_lock()."""
     if amount < 0:
         raise ValueError("A reservation cannot be negative.")
     if amount == 0:
         return None
-    account = _locked_account(user)
-    _settle_ended_period(account)
     existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
     if existing is not None:
         return existing
