@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from .models import Kind
+from .models import Kind, OutputKind
 from .providers import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 from .services import GenerationRequest
 
@@ -72,13 +72,8 @@ class EnhanceForm(forms.Form):
 
 
 class GallerySearchForm(forms.Form):
-    q = forms.CharField(
-        required=False,
-        max_length=200,
-        label="Search prompts",
-        widget=forms.TextInput(attrs={"placeholder": "Search prompts", "type": "search"}),
-    )
-    kind = forms.ChoiceField(
-        required=False, choices=[("", "All"), ("image", "Images"), ("video", "Videos")]
-    )
-    favorites = forms.BooleanField(required=False, label="Favourites only")
+    """Validates the gallery's filters; gallery.html writes their inputs out by hand."""
+
+    q = forms.CharField(required=False, max_length=200)
+    kind = forms.ChoiceField(required=False, choices=[("", "All"), *OutputKind.choices])
+    favorites = forms.BooleanField(required=False)
