@@ -15,7 +15,6 @@ from .credits import (
     credits_reserve,
     credits_reserve_locked,
     credits_reset_free_quota,
-    generation_cost,
     plan_cost,
 )
 from .payments import payment_confirm_checkout, payment_start, webhook_receive
@@ -42,7 +41,6 @@ __all__ = [
     "credits_reset_due",
     "credits_reset_free_quota",
     "credits_reset_period",
-    "generation_cost",
     "payment_confirm_checkout",
     "payment_start",
     "plan_cost",

@@ -85,18 +85,13 @@ def credits_balance(*, user) -> int:
     return credit_account_for(user=user).balance
 
 
-def generation_cost(*, user, kind: str, count: int) -> int:
-    """Credits one job costs.
+def plan_cost(*, plan: str, kind: str, count: int) -> int:
+    """Credits one job costs on `plan` (read it from the account credits_lock returns).
 
     Free plan: one of its generations per job, whatever the kind or count. Premium:
     `GENERATION_COSTS[kind]` per output for images and edits, flat for the others.
     A kind priced 0 (prompt enhancement by default) is free on every plan.
     """
-    return plan_cost(plan=credit_account_for(user=user).plan, kind=kind, count=count)
-
-
-def plan_cost(*, plan: str, kind: str, count: int) -> int:
-    """`generation_cost` for an account already at hand (see credits_lock)."""
     unit = settings.GENERATION_COSTS[kind]
     if unit == 0:
         return 0

@@ -168,10 +168,9 @@ def test_ledger_sum_equals_balance_after_a_random_sequence(user, make_user, seed
         (Plan.PREMIUM, "enhance", 1, 0),
     ],
 )
-def test_generation_cost(user, settings, plan, kind, count, cost):
+def test_plan_cost(settings, plan, kind, count, cost):
     settings.GENERATION_COSTS = {"image": 1, "edit": 1, "video": 20, "enhance": 0}
-    CreditAccount.objects.filter(pk=services.credit_account_for(user=user).pk).update(plan=plan)
-    assert services.generation_cost(user=user, kind=kind, count=count) == cost
+    assert services.plan_cost(plan=plan, kind=kind, count=count) == cost
 
 
 def test_staff_reset_of_the_free_quota_is_recorded(user, make_user):
