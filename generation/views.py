@@ -18,6 +18,7 @@ from .gallery_cache import gallery_version
 from .models import Generation, Kind, Output
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
+from .responses import output_file_response
 from .uploads import read_uploaded_image
 
 GALLERY_PAGE_SIZE = 24
@@ -237,15 +238,7 @@ def output_detail(request, pk):
 @require_GET
 def output_file(request, pk):
     output = _owned_output(request, pk)
-    download = request.GET.get("download") == "1"
-    response = FileResponse(
-        output.file.open("rb"),
-        content_type=output.content_type,
-        as_attachment=download,
-        filename=output.filename,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return output_file_response(output, download=request.GET.get("download") == "1")
 
 
 @login_required

@@ -1,11 +1,11 @@
 """Your images, and the files of any of your outputs, with the key."""
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Status
 
 from generation import services as generation
 from generation.models import Image, Output
+from generation.responses import output_file_response
 
 from .errors import ERROR_RESPONSES
 from .router import router
@@ -78,11 +78,4 @@ def delete_image(request, image_id: int):
 )
 def download_output(request, output_id: int):
     output = get_object_or_404(Output, pk=output_id, user=request.user)
-    response = FileResponse(
-        output.file.open("rb"),
-        content_type=output.content_type,
-        as_attachment=True,
-        filename=output.filename,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return output_file_response(output, download=True)
