@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
@@ -14,7 +15,7 @@ from billing.services import QuotaExceeded
 from . import services
 from .exceptions import InvalidRequest, NotAllowed
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
-from .gallery_cache import gallery_version
+from .gallery_cache import cached_gallery_page
 from .models import Generation, Kind, Output
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
@@ -206,6 +207,14 @@ def job_retry(request, pk):
 @login_required
 @require_GET
 def gallery(request):
+    def render_page(csrf_token: str) -> str:
+        context = _gallery_context(request) | {"csrf_token": csrf_token}
+        return render_to_string("generation/gallery.html", context, request)
+
+    return cached_gallery_page(request, render_page)
+
+
+def _gallery_context(request) -> dict:
     form = GallerySearchForm(request.GET or None)
     outputs = Output.objects.for_user(request.user).select_related("generation")
     if form.is_valid():
@@ -214,13 +223,7 @@ def gallery(request):
     page = KeysetPage(outputs, before=request.GET.get("before"), size=GALLERY_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("before", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "version": gallery_version(request.user.pk),
-    }
-    return render(request, "generation/gallery.html", context)
+    return {"form": form, "page": page, "query": query.urlencode()}
 
 
 def _owned_output(request, pk):
