@@ -1,6 +1,6 @@
 """The gallery page is cached whole, per user. Any change to their outputs sets a new
-version token, which is part of the cache key, so a stale page is never shown; a lost
-token (eviction, restart) just starts a new one.
+version token, and a page rendered at another version is rendered again, so a stale
+page is never shown; a lost token (eviction, restart) just starts a new one.
 
 A cached page holds a placeholder where the CSRF token goes and each response gets the
 requester's own token. A page with messages to show is rendered, never cached: they are
@@ -19,33 +19,41 @@ from django.utils.crypto import salted_hmac
 PAGE_TIMEOUT = 3600
 
 
-def _key(user_id: int) -> str:
+def _version_key(user_id: int) -> str:
     return f"gallery:version:{user_id}"
 
 
-def gallery_version(user_id: int) -> str:
-    cache = caches["fragments"]
-    version = cache.get(_key(user_id))
-    if version is None:
-        cache.add(_key(user_id), uuid.uuid4().hex, timeout=None)
-        version = cache.get(_key(user_id)) or "uncached"
-    return version
-
-
 def gallery_changed(user_id: int) -> None:
-    caches["fragments"].set(_key(user_id), uuid.uuid4().hex, timeout=None)
+    caches["fragments"].set(_version_key(user_id), uuid.uuid4().hex, timeout=None)
 
 
 def cached_gallery_page(request, render: Callable[[str], str]) -> HttpResponse:
     """The gallery page for `request`; `render(csrf_token)` renders it when not cached."""
     placeholder = _csrf_placeholder()
-    key = None if len(messages.get_messages(request)) else _page_key(request)
-    html = caches["fragments"].get(key) if key else None
-    if html is None:
+    if len(messages.get_messages(request)):
         html = render(placeholder)
-        if key:
-            caches["fragments"].set(key, html, PAGE_TIMEOUT)
+    else:
+        html = _page(request, render, placeholder)
     return HttpResponse(html.replace(placeholder, get_token(request)))
+
+
+def _page(request, render, placeholder: str) -> str:
+    # A page is stored with the version it was rendered at; both are read in one round trip.
+    cache, user = caches["fragments"], request.user
+    version_key, page_key = _version_key(user.pk), _page_key(request)
+    found = cache.get_many([version_key, page_key])
+    version = found.get(version_key) or _start_version(user.pk)
+    stored_version, html = found.get(page_key, (None, ""))
+    if stored_version != version:
+        html = render(placeholder)
+        cache.set(page_key, (version, html), PAGE_TIMEOUT)
+    return html
+
+
+def _start_version(user_id: int) -> str:
+    cache = caches["fragments"]
+    cache.add(_version_key(user_id), uuid.uuid4().hex, timeout=None)
+    return cache.get(_version_key(user_id)) or "uncached"
 
 
 def _csrf_placeholder() -> str:
@@ -56,5 +64,4 @@ def _csrf_placeholder() -> str:
 def _page_key(request) -> str:
     user = request.user
     varies = f"{user.email}\n{request.get_full_path()}".encode()
-    digest = hashlib.md5(varies, usedforsecurity=False).hexdigest()
-    return f"gallery:page:{user.pk}:{gallery_version(user.pk)}:{digest}"
+    return f"gallery:page:{user.pk}:{hashlib.md5(varies, usedforsecurity=False).hexdigest()}"
