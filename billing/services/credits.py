@@ -104,11 +104,16 @@ def plan_cost(*, plan: str, kind: str, count: int) -> int:
 
 @transaction.atomic
 def credits_reserve(*, user, amount: int, reference: str, reason: str) -> LedgerEntry | None:
-    """Take `amount` credits for the job named by `reference`; once per reference."""
+    """Take `amount` credits for the job named by `reference`; once per reference, a
+    second call returns the first reservation."""
     if amount == 0:
         return None
+    account = credits_lock(user=user)
+    existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
+    if existing is not None:
+        return existing
     return credits_reserve_locked(
-        account=credits_lock(user=user), amount=amount, reference=reference, reason=reason
+        account=account, amount=amount, reference=reference, reason=reason
     )
 
 
@@ -125,14 +130,13 @@ def credits_lock(*, user) -> CreditAccount:
 def credits_reserve_locked(
     *, account: CreditAccount, amount: int, reference: str, reason: str
 ) -> LedgerEntry | None:
-    """credits_reserve for an account the caller holds from credits_lock()."""
+    """Reserve for a `reference` not reserved before (a job being created), on an account
+    the caller holds from credits_lock(). No lookup first: every query here runs while
+    the account is locked; the ledger's unique constraint still refuses a second one."""
     if amount < 0:
         raise ValueError("A reservation cannot be negative.")
     if amount == 0:
         return None
-    existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
-    if existing is not None:
-        return existing
     if account.balance < amount:
         raise QuotaExceeded(balance=account.balance, needed=amount, plan=account.plan)
     return _append(

@@ -61,6 +61,17 @@ def test_reserve_twice_for_one_reference_charges_once(user):
     assert services.credits_balance(user=user) == 4
 
 
+def test_the_database_refuses_a_second_reservation_on_the_locked_path(user):
+    services.credits_reserve(user=user, amount=1, reference="generation:7", reason="x")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        account = services.credits_lock(user=user)
+        services.credits_reserve_locked(
+            account=account, amount=1, reference="generation:7", reason="x"
+        )
+    assert services.credits_balance(user=user) == 4
+
+
 def test_refund_gives_back_exactly_the_reserved_amount(user):
     account_with(user=user, balance=50)
     services.credits_reserve(user=user, amount=20, reference="generation:3", reason="Video")
