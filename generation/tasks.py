@@ -4,7 +4,7 @@ from . import services
 from .providers import ProviderError
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3)
+@shared_task(bind=True, max_retries=3)
 def run_generation(self, generation_id: int) -> None:
     try:
         services.generation_run(generation_id=generation_id, attempt_id=self.request.id or "")
@@ -15,13 +15,13 @@ def run_generation(self, generation_id: int) -> None:
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
 
 
-@shared_task(acks_late=True)
+@shared_task
 def poll_generation(generation_id: int) -> None:
     if services.generation_poll(generation_id=generation_id):
         services.schedule_poll(generation_id)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def finish_generation_from_webhook(generation_id: int, payload: dict) -> None:
     services.generation_finish_from_webhook(generation_id=generation_id, payload=payload)
 

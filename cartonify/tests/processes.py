@@ -154,8 +154,9 @@ def wait_for_http(url: str, timeout: float = 60.0):
     raise AssertionError(f"nothing answered at {url}")
 
 
-def celery_worker_process(env: dict[str, str]) -> subprocess.Popen:
-    """A real `celery worker` in its own process (solo pool: SIGKILL takes the job with it)."""
+def celery_worker_process(env: dict[str, str], pool: str = "solo") -> subprocess.Popen:
+    """A real `celery worker` in its own process. With the solo pool, SIGKILL takes the
+    job with it; with `pool="prefork"` (one child), the job runs in a child process."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -164,7 +165,8 @@ def celery_worker_process(env: dict[str, str]) -> subprocess.Popen:
             "-A",
             "cartonify",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            "--concurrency=1",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
@@ -175,6 +177,19 @@ def celery_worker_process(env: dict[str, str]) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of process `pid` (read from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def stop_process(process: subprocess.Popen, sig=signal.SIGKILL) -> None:

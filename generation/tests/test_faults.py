@@ -1,10 +1,13 @@
 """Jobs survive a worker killed mid-job and a broker that is down at submit time."""
 
+import os
+import signal
+
 import pytest
 from django.urls import reverse
 
 from billing.models import LedgerEntry
-from cartonify.tests.processes import celery_worker_process, stop_process, wait_until
+from cartonify.tests.processes import celery_worker_process, child_pids, stop_process, wait_until
 from generation import services
 from generation.models import Generation, Status
 from generation.services import GenerationRequest
@@ -37,6 +40,24 @@ def test_a_job_whose_worker_is_killed_mid_job_completes_once_on_the_next_worker(
         assert wait_until(lambda: status_of(job) == Status.SUCCEEDED, timeout=60)
     finally:
         stop_process(replacement)
+
+    assert job.outputs.count() == 2
+    assert ledger_kinds(job) == ["reserve"]
+
+
+def test_a_job_whose_pool_process_is_killed_mid_job_runs_again_and_completes_once(user, worker_env):
+    """The OOM killer's case: the worker lives on, the process running the job does not."""
+    job = services.generation_submit(user=user, request=TWO_IMAGES)
+    worker = celery_worker_process(
+        {**worker_env, "GENERATION_SIMULATED_LATENCY": "6"}, pool="prefork"
+    )
+    try:
+        assert wait_until(lambda: status_of(job) == Status.RUNNING, timeout=30)
+        for child in child_pids(worker.pid):
+            os.kill(child, signal.SIGKILL)
+        assert wait_until(lambda: status_of(job) == Status.SUCCEEDED, timeout=60)
+    finally:
+        stop_process(worker)
 
     assert job.outputs.count() == 2
     assert ledger_kinds(job) == ["reserve"]
@@ -100,8 +121,6 @@ def test_the_sweeper_is_scheduled_in_django_celery_beat(db):
 
 
 def test_a_worker_stopped_with_sigterm_finishes_the_job_it_is_running(user, worker_env):
-    import signal
-
     job = services.generation_submit(user=user, request=TWO_IMAGES)
     worker = celery_worker_process({**worker_env, "GENERATION_SIMULATED_LATENCY": "3"})
     try:
