@@ -121,6 +121,11 @@ def test_postgresql_restarted_under_load_fails_cleanly_then_recovers(private_pos
         stop.set()
         for worker in workers:
             worker.join(timeout=10)
+        # Restarted while nobody asks: every connection the server holds is dead, and
+        # CONN_HEALTH_CHECKS replaces each before a request uses it.
+        private_postgres.stop()
+        private_postgres.start()
+        after_quiet_restart = [httpx.get(f"{base}/healthz").status_code for _ in range(40)]
     finally:
         stop.set()
         server.send_signal(signal.SIGTERM)
@@ -129,3 +134,4 @@ def test_postgresql_restarted_under_load_fails_cleanly_then_recovers(private_pos
     assert 503 in statuses, "the outage was not seen"
     assert set(statuses) <= {200, 503}
     assert statuses[-20:] == [200] * 20
+    assert after_quiet_restart == [200] * 40

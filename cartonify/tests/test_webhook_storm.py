@@ -5,12 +5,14 @@ import json
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import httpx
 import pytest
+from django.conf import settings
 from django.db.models import Sum
 
-from billing.models import LedgerEntry, LedgerKind, Payment
+from billing.models import LedgerEntry, LedgerKind, Payment, Subscription
 from billing.services.payments import payment_start
 from billing.tests.conftest import WEBHOOK_SECRET, razorpay, sign, webhook_body  # noqa: F401
 from generation.models import Generation, Output, Status
@@ -99,9 +101,13 @@ def test_a_webhook_storm_grants_nothing_twice(live_server, fake_replicate, razor
 
     assert len(statuses) == TOTAL
     assert not [s for s in statuses if s >= 500]
+    one_period = timedelta(days=settings.PREMIUM_PERIOD_DAYS)
     for payment in Payment.objects.all():
         grants = LedgerEntry.objects.filter(reference=payment.reference, kind=LedgerKind.RESET)
         assert grants.count() == 1, payment
+        subscription = Subscription.objects.get(user=payment.user)
+        # A second activation of one payment would extend the paid time instead.
+        assert subscription.current_period_end - subscription.current_period_start == one_period
     for job in Generation.objects.all():
         assert job.status in (Status.SUCCEEDED, Status.FAILED)
         expected = 2 if job.status == Status.SUCCEEDED else 0
