@@ -12,7 +12,7 @@ def running_remote_job(user, request=IMAGES) -> Generation:
     """A job the worker has started on Replicate and is waiting for (no poller running)."""
     job = services.generation_submit(user=user, request=request)
     services.generation_claim(generation_id=job.pk)
-    started = get_provider("replicate").start(services._spec_for(job), webhook_url=None)
+    started = get_provider("replicate").start(services.spec_for(job), webhook_url=None)
     Generation.objects.filter(pk=job.pk).update(
         provider_job_id=started.provider_job_id, started_at=F("created_at")
     )

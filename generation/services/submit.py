@@ -1,0 +1,171 @@
+"""Submitting a job: check the request, reserve its credits, queue it on commit."""
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from billing import services as billing
+
+from ..exceptions import InvalidRequest, NotAllowed
+from ..models import Generation, Kind, Output, OutputKind, Status, Via
+from ..providers import (
+    COLORS,
+    EDIT_OPERATIONS,
+    MAX_COUNT,
+    SIZES,
+    STYLES,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What a user asks for, from the web form or the API, before it is checked."""
+
+    kind: str
+    prompt: str
+    negative_prompt: str = ""
+    style: str = STYLES[0]
+    color: str = COLORS[0]
+    size: int = SIZES[0]
+    count: int = 1
+    seed: int | None = None
+    edit_operation: str = ""
+
+
+def validate_request(request: GenerationRequest) -> None:
+    prompt = request.prompt.strip()
+    limit = settings.GENERATION_PROMPT_MAX_LENGTH
+    if request.kind not in Kind.values:
+        raise InvalidRequest(f"Unknown kind “{request.kind}”.", field="kind")
+    if request.kind != Kind.EDIT and not prompt:
+        raise InvalidRequest("Write a prompt first.", field="prompt")
+    if len(prompt) > limit or len(request.negative_prompt) > limit:
+        raise InvalidRequest(f"Prompts are limited to {limit} characters.", field="prompt")
+    if _has_control_characters(prompt + request.negative_prompt):
+        raise InvalidRequest("The prompt contains characters we can't use.", field="prompt")
+    if request.style not in STYLES:
+        raise InvalidRequest(f"Unknown style “{request.style}”.", field="style")
+    if request.color not in COLORS:
+        raise InvalidRequest(f"Unknown colour “{request.color}”.", field="color")
+    if request.size not in SIZES:
+        raise InvalidRequest(f"Size must be one of {', '.join(map(str, SIZES))}.", field="size")
+    if not 1 <= request.count <= MAX_COUNT:
+        raise InvalidRequest(f"Count must be between 1 and {MAX_COUNT}.", field="count")
+    if request.seed is not None and not 0 <= request.seed < 2**32:
+        raise InvalidRequest("The seed must be between 0 and 4294967295.", field="seed")
+    if request.kind == Kind.EDIT and request.edit_operation not in EDIT_OPERATIONS:
+        raise InvalidRequest("Choose an edit operation.", field="edit_operation")
+
+
+def _has_control_characters(text: str) -> bool:
+    """Control characters, and U+FFFD: what undecodable (non-UTF-8) input turns into."""
+    return any(
+        ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t") for ch in text
+    )
+
+
+@transaction.atomic
+def generation_submit(
+    *,
+    user,
+    request: GenerationRequest,
+    via: str = Via.WEB,
+    source_output: Output | None = None,
+    source_bytes: bytes | None = None,
+    retry_of: Generation | None = None,
+) -> Generation:
+    """Check, reserve the credits and create the job in one transaction; queue it on commit."""
+    validate_request(request)
+    if request.kind == Kind.EDIT:
+        _check_edit_source(user=user, source_output=source_output, source_bytes=source_bytes)
+    outputs = request.count if request.kind in (Kind.IMAGE, Kind.EDIT) else 1
+    # Locked first: the cost depends on the plan, and concurrent submits queue here.
+    account = billing.credits_lock(user=user)
+    cost = billing.plan_cost(plan=account.plan, kind=request.kind, count=outputs)
+    generation = Generation.objects.create(
+        user=user,
+        kind=request.kind,
+        via=via,
+        prompt=request.prompt.strip(),
+        negative_prompt=request.negative_prompt.strip(),
+        style=request.style,
+        color=request.color,
+        width=request.size,
+        height=request.size,
+        count=outputs,
+        seed=request.seed,
+        edit_operation=request.edit_operation,
+        source_output=source_output,
+        provider=settings.GENERATION_PROVIDER,
+        credits_charged=cost,
+        retry_of=retry_of,
+    )
+    billing.credits_reserve_locked(
+        account=account,
+        amount=cost,
+        reference=generation.reference,
+        reason=f"{generation.get_kind_display()} #{generation.pk}",
+    )
+    if source_bytes is not None:
+        generation.source_file.save("source.png", ContentFile(source_bytes), save=True)
+    transaction.on_commit(lambda: enqueue(generation.pk))
+    return generation
+
+
+def _check_edit_source(*, user, source_output, source_bytes) -> None:
+    if source_output is None and source_bytes is None:
+        raise InvalidRequest("Choose an image to edit or upload one.", field="source_upload")
+    if source_output is not None and (
+        source_output.user_id != user.pk or source_output.kind != OutputKind.IMAGE
+    ):
+        raise InvalidRequest("That image is not in your gallery.", field="source_output")
+
+
+def enqueue(generation_id: int) -> None:
+    from ..tasks import run_generation
+
+    try:
+        run_generation.delay(generation_id)
+    except Exception:
+        # The job is committed and paid for; the sweeper sends queued jobs again.
+        logger.exception("could not queue generation %s; left for the sweeper", generation_id)
+
+
+def generation_retry(*, user, generation_id: int) -> Generation:
+    original = Generation.objects.get(pk=generation_id, user=user)
+    if original.status not in (Status.FAILED, Status.CANCELED):
+        raise NotAllowed("Only failed or canceled jobs can be retried.")
+    source_bytes = None
+    if original.kind == Kind.EDIT and original.source_output is None:
+        if not original.source_file:
+            raise NotAllowed("The image this edit started from is gone.")
+        source_bytes = original.source_file.read()
+    return generation_submit(
+        user=user,
+        request=request_from(original),
+        via=original.via,
+        source_output=original.source_output,
+        source_bytes=source_bytes,
+        retry_of=original,
+    )
+
+
+def request_from(generation: Generation) -> GenerationRequest:
+    """The settings of a past job, to run it again or prefill the form."""
+    return GenerationRequest(
+        kind=generation.kind,
+        prompt=generation.prompt,
+        negative_prompt=generation.negative_prompt,
+        style=generation.style,
+        color=generation.color,
+        size=generation.width,
+        count=generation.count,
+        seed=generation.seed,
+        edit_operation=generation.edit_operation,
+    )
