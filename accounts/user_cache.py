@@ -7,6 +7,8 @@ operations (which update rows directly) forget the cached copy, and a copy expir
 after USER_CACHE_TIMEOUT whatever happens, so no change outlives it.
 Off (always the database) when USER_CACHE_ALIAS is empty, as on the embedded
 defaults, where each process would otherwise hold its own copy.
+The copy holds the password hash, like the row: Redis, which already holds every
+session, is trusted as much as the database.
 """
 
 from collections.abc import Callable
