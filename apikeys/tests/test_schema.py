@@ -1,5 +1,7 @@
 """Schemathesis drives every operation of our OpenAPI schema with a valid key: no 5xx,
-and every answer (status, content type, body) must match what the schema says.
+and every answer (status, content type, body) must match what the schema says. Then it
+chains calls statefully, by the links it infers from the schema (POST /images → GET
+/generations/{id} → cancel, GET /images → GET/DELETE /images/{id}, …).
 
 Operations are run one by one through `as_strategy()`: schemathesis' own pytest
 loader does not work with pytest 9 yet (it sets a private node attribute).
@@ -28,6 +30,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 EXAMPLES_PER_OPERATION = 8
+STATEFUL_SCENARIOS = 25
 
 
 @pytest.fixture
@@ -68,6 +71,30 @@ def test_the_api_answers_every_request_as_its_schema_says(api_schema, new_key, o
         if names and mode == GenerationMode.POSITIVE:
             ids = {name: owned_ids[name] for name in names}
             _fuzz(operation.as_strategy(generation_mode=mode, path_parameters=ids), headers)
+
+
+def test_chained_calls_answer_as_the_schema_says(api_schema, new_key, owned_ids):
+    headers = {"Authorization": f"Bearer {new_key.plaintext}"}
+    workflow = api_schema.as_state_machine()
+    assert len(workflow.bundles) >= 3, "schemathesis found no links between our operations"
+
+    class Workflow(workflow):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
 
 
 def _fuzz(strategy, headers):
