@@ -1,13 +1,24 @@
-"""Jobs survive a worker killed mid-job and a broker that is down at submit time."""
+"""Jobs survive a worker killed mid-job, a broker that is down at submit time, and
+servers stopped with SIGTERM."""
 
 import os
 import signal
+import socket
+import time
 
 import pytest
 from django.urls import reverse
 
+from apikeys.services import api_key_create
 from billing.models import LedgerEntry
-from cartonify.tests.processes import celery_worker_process, child_pids, stop_process, wait_until
+from cartonify.tests.processes import (
+    celery_worker_process,
+    child_pids,
+    gunicorn_process,
+    stop_process,
+    wait_for_http,
+    wait_until,
+)
 from generation import services
 from generation.models import Generation, Status
 from generation.services import GenerationRequest
@@ -131,4 +142,31 @@ def test_a_worker_stopped_with_sigterm_finishes_the_job_it_is_running(user, work
         stop_process(worker)
 
     assert status_of(job) == Status.SUCCEEDED
+    assert ledger_kinds(job) == ["reserve"]
+
+
+def test_gunicorn_stopped_with_sigterm_answers_the_request_it_is_reading(user, worker_env):
+    key = api_key_create(user=user, name="script").plaintext
+    body = b'{"prompt": "a lighthouse at dusk", "style": "cartoon", "color": "vibrant"}'
+    head = (
+        "POST /api/v1/images HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    server, base = gunicorn_process({**worker_env, "WEB_CONCURRENCY": "1"})
+    try:
+        wait_for_http(f"{base}/healthz")
+        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1]))) as conn:
+            conn.sendall(head + body[:10])
+            time.sleep(0.5)  # the request is in a worker thread, waiting for its body
+            server.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            conn.sendall(body[10:])
+            answer = conn.makefile("rb").read()
+        assert server.wait(timeout=30) == 0
+    finally:
+        stop_process(server)
+
+    assert answer.startswith(b"HTTP/1.1 202")
+    job = Generation.objects.get(user=user)
     assert ledger_kinds(job) == ["reserve"]
