@@ -27,20 +27,23 @@ def gallery_changed(user_id: int) -> None:
     caches["fragments"].set(_version_key(user_id), uuid.uuid4().hex, timeout=None)
 
 
-def cached_gallery_page(request, render: Callable[[str], str]) -> HttpResponse:
-    """The gallery page for `request`; `render(csrf_token)` renders it when not cached."""
+def cached_gallery_page(
+    request, render: Callable[[str], str], *, variant: str | None
+) -> HttpResponse:
+    """The gallery page for `request`; `render(csrf_token)` renders it. Cached under
+    `variant` (which filter it shows); None: this page is not cached."""
     placeholder = _csrf_placeholder()
-    if len(messages.get_messages(request)):
+    if variant is None or len(messages.get_messages(request)):
         html = render(placeholder)
     else:
-        html = _page(request, render, placeholder)
+        html = _page(request, render, placeholder, variant)
     return HttpResponse(html.replace(placeholder, get_token(request)))
 
 
-def _page(request, render, placeholder: str) -> str:
+def _page(request, render, placeholder: str, variant: str) -> str:
     # A page is stored with the version it was rendered at; both are read in one round trip.
     cache, user = caches["fragments"], request.user
-    version_key, page_key = _version_key(user.pk), _page_key(request)
+    version_key, page_key = _version_key(user.pk), _page_key(user, variant)
     found = cache.get_many([version_key, page_key])
     version = found.get(version_key) or _start_version(user.pk)
     stored_version, html = found.get(page_key, (None, ""))
@@ -61,7 +64,6 @@ def _csrf_placeholder() -> str:
     return salted_hmac("generation.gallery.csrf-placeholder", "csrf").hexdigest()
 
 
-def _page_key(request) -> str:
-    user = request.user
-    varies = f"{user.email}\n{request.get_full_path()}".encode()
+def _page_key(user, variant: str) -> str:
+    varies = f"{user.email}\n{variant}".encode()
     return f"gallery:page:{user.pk}:{hashlib.md5(varies, usedforsecurity=False).hexdigest()}"

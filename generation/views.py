@@ -207,15 +207,16 @@ def job_retry(request, pk):
 @login_required
 @require_GET
 def gallery(request):
+    form = GallerySearchForm(request.GET or None)
+
     def render_page(csrf_token: str) -> str:
-        context = _gallery_context(request) | {"csrf_token": csrf_token}
+        context = _gallery_context(request, form) | {"csrf_token": csrf_token}
         return render_to_string("generation/gallery.html", context, request)
 
-    return cached_gallery_page(request, render_page)
+    return cached_gallery_page(request, render_page, variant=_first_page_filter(request, form))
 
 
-def _gallery_context(request) -> dict:
-    form = GallerySearchForm(request.GET or None)
+def _gallery_context(request, form) -> dict:
     outputs = Output.objects.for_user(request.user).select_related("generation")
     if form.is_valid():
         data = form.cleaned_data
@@ -224,6 +225,20 @@ def _gallery_context(request) -> dict:
     query = request.GET.copy()
     query.pop("before", None)
     return {"form": form, "page": page, "query": query.urlencode()}
+
+
+def _first_page_filter(request, form) -> str | None:
+    """Which filter's first page this is, or None for anything else. Only these pages
+    are cached, a handful per user: every other query string (a search, a deeper page,
+    repeated or unknown parameters) would be one more cache entry for an hour."""
+    if not request.GET:
+        return "kind=&favorites=False"
+    if set(request.GET) - {"q", "kind", "favorites"} or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if data["q"]:
+        return None
+    return f"kind={data['kind']}&favorites={data['favorites']}"
 
 
 def _owned_output(request, pk):

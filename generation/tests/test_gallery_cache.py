@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
+from django.core.cache import caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -50,7 +51,25 @@ def test_messages_are_shown_although_the_page_is_cached(user):
         request._messages = FallbackStorage(request)
         if message:
             request._messages.add(25, message)
-        response = cached_gallery_page(request, render)
+        response = cached_gallery_page(request, render, variant="all")
 
     assert rendered == [[], ["Deleted."]]  # the second page came from the cache
     assert "Deleted." in response.content.decode()
+
+
+def test_only_the_first_page_of_each_filter_is_cached(client, user):
+    client.force_login(user)
+    OutputFactory.create_batch(30, generation__user=user)
+    cached = caches["fragments"]
+    for query in (
+        "?q=fox",
+        "?before=999999",
+        "?utm_source=mail",
+        "?kind=bogus",
+    ):
+        assert client.get(reverse("generation:gallery") + query).status_code == 200
+    assert cached.keys("gallery:page:*") == []
+
+    for query in ("", "?q=&kind=", "?kind=image", "?kind=image&kind=image", "?favorites=on"):
+        assert client.get(reverse("generation:gallery") + query).status_code == 200
+    assert len(cached.keys("gallery:page:*")) == 3  # one per filter, however it is written
