@@ -6,6 +6,7 @@ A cached page holds a placeholder where the CSRF token goes and each response ge
 requester's own token. A page with messages to show is rendered, never cached: they are
 for this request only."""
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -59,6 +60,7 @@ def _start_version(user_id: int) -> str:
     return cache.get(_version_key(user_id)) or "uncached"
 
 
+@functools.cache
 def _csrf_placeholder() -> str:
     # The same in every process, and not something a prompt could contain by chance.
     return salted_hmac("generation.gallery.csrf-placeholder", "csrf").hexdigest()
