@@ -206,11 +206,11 @@ def gallery_vs_bare(report: Report, base: str, users: dict):
             )
             for _ in range(GALLERY_ROUNDS)
         ),
-        key=lambda pair: pair[0].rate(200) / pair[1].rate(200),
+        key=_gallery_share,
     )
     gallery, bare = rounds[len(rounds) // 2]
-    share = gallery.rate(200) / bare.rate(200)
-    shares = ", ".join(f"{g.rate(200) / b.rate(200):.0%}" for g, b in rounds)
+    share = _gallery_share((gallery, bare))
+    shares = ", ".join(f"{_gallery_share(pair):.0%}" for pair in rounds)
     counts = _query_counts(users)
     report.row(
         "2. Gallery (24 items, signed in) vs bare view: req/s",
@@ -252,6 +252,11 @@ the number of the user's items:
 
 GALLERY_ITEMS = 24
 GALLERY_ROUNDS = 3
+
+
+def _gallery_share(pair) -> float:
+    gallery, bare = pair
+    return gallery.rate(200) / bare.rate(200)
 
 
 def _query_counts(users: dict) -> dict:
