@@ -1,12 +1,18 @@
 """Fixtures shared by every app's tests and the browser journeys."""
 
+import base64
 import os
+import secrets
 
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from apikeys import services as apikeys
+from testing.api_client import ApiClient
+from testing.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay
+from testing.fake_replicate import FakeReplicate
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # by browser tests themselves are still plain synchronous calls.
@@ -67,7 +73,7 @@ def celery_worker(transactional_db):
 @pytest.fixture
 def private_redis():
     """A redis-server of this test's own, free to stop and start again."""
-    from cartonify.tests.processes import PrivateRedis
+    from testing.processes import PrivateRedis
 
     redis = PrivateRedis()
     redis.start()
@@ -97,7 +103,7 @@ def private_broker(private_redis, settings):
 @pytest.fixture
 def worker_env(transactional_db, private_broker, settings):
     """Environment for a `celery worker` subprocess sharing this test's database and media."""
-    from cartonify.tests.processes import current_database_url
+    from testing.processes import current_database_url
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
@@ -109,6 +115,66 @@ def worker_env(transactional_db, private_broker, settings):
         GENERATION_PROVIDER="local",
     )
     return env
+
+
+# --- Fake outside services on loopback, and API clients ---
+
+
+@pytest.fixture
+def fake_replicate(settings, monkeypatch):
+    """A fake Replicate API on loopback, with settings pointing the real client at it.
+
+    Sets GENERATION_PROVIDER="replicate", REPLICATE_API_TOKEN, REPLICATE_BASE_URL (also
+    the REPLICATE_BASE_URL environment variable the SDK reads) and a fresh
+    REPLICATE_WEBHOOK_SECRET. Yields the FakeReplicate: set its scenario attributes
+    (next_outcome, polls_before_done, output_status, api_status, ...) and read its
+    records (created, canceled, requests, served). `fake.webhook_request(id)` gives a
+    correctly signed (body, headers) pair for the prediction's final state.
+    """
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    fake = FakeReplicate(api_token="r8_fake_" + secrets.token_hex(8), webhook_secret=secret)
+    enhance_model = getattr(settings, "REPLICATE_MODELS", {}).get("enhance")
+    if enhance_model:
+        fake.text_models.add(enhance_model.split(":")[0])
+    video_model = getattr(settings, "REPLICATE_MODELS", {}).get("video")
+    if video_model:
+        fake.video_models.add(video_model.split(":")[0])
+    with fake.running():
+        settings.GENERATION_PROVIDER = "replicate"
+        settings.REPLICATE_API_TOKEN = fake.api_token
+        settings.REPLICATE_BASE_URL = fake.base_url
+        settings.REPLICATE_WEBHOOK_SECRET = secret
+        monkeypatch.setenv("REPLICATE_BASE_URL", fake.base_url)
+        monkeypatch.setenv("REPLICATE_API_TOKEN", fake.api_token)
+        yield fake
+
+
+@pytest.fixture
+def razorpay(settings, httpserver):
+    settings.RAZORPAY_KEY_ID = KEY_ID
+    settings.RAZORPAY_KEY_SECRET = KEY_SECRET
+    settings.RAZORPAY_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.RAZORPAY_BASE_URL = httpserver.url_for("").rstrip("/")
+    settings.PREMIUM_PRICE_PAISE = 50000
+    settings.PREMIUM_CURRENCY = "INR"
+    settings.PREMIUM_CREDITS_PER_PERIOD = 1600
+    settings.PREMIUM_PERIOD_DAYS = 30
+    return FakeRazorpay(httpserver)
+
+
+@pytest.fixture
+def new_key(user):
+    return apikeys.api_key_create(user=user, name="script")
+
+
+@pytest.fixture
+def api(new_key):
+    return ApiClient(new_key.plaintext)
+
+
+@pytest.fixture
+def make_api():
+    return ApiClient
 
 
 # --- Browser (Playwright driving Debian's Chromium against live_server) ---

@@ -355,7 +355,7 @@ def pipeline_overhead(report: Report, users: dict, fake) -> None:
         f"""
 {PIPELINE_JOBS} image jobs, one after another, through a real Celery worker
 ({stack.WORKER_CONCURRENCY} processes) with the `replicate` provider against the fake
-Replicate server (generation/tests/fake_replicate.py) returning a ~1 MB PNG (600x600,
+Replicate server (testing/fake_replicate.py) returning a ~1 MB PNG (600x600,
 incompressible). Per job: `finished_at - started_at` (worker pickup → outputs stored,
 `succeeded`) minus the provider's own time: the time the fake spent answering each request
 (including drawing and encoding the PNG) plus one poll interval

@@ -10,7 +10,7 @@ from django.conf import settings
 from generation import services
 from generation.models import Generation
 from generation.services import GenerationRequest
-from generation.tests.fake_replicate import FakeReplicate
+from testing.fake_replicate import FakeReplicate
 
 JOB = GenerationRequest(kind="image", prompt="a paper boat on a pond", count=1)
 API_TOKEN = "r8_bench"  # noqa: S105  (the fake's, loopback only)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "generation",
     "billing",
     "apikeys",
+    "cartonify",  # the project's own commands (setup_periodic_tasks)
 ]
 
 MIDDLEWARE = [

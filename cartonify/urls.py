@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api import api
+
 from . import health, views
 
 urlpatterns = [
@@ -18,6 +20,8 @@ urlpatterns = [
     path("", include("generation.urls")),
     path("", include("billing.urls")),
     path("", include("apikeys.urls")),
+    # ninja gives the API its own top-level "api-v1" namespace, which its docs page reverses.
+    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:

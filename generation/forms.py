@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from .models import Kind, OutputKind
-from .providers import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from .options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 from .services import GenerationRequest
 
 

@@ -4,8 +4,7 @@ from django.urls import reverse
 from billing import services
 from billing.exceptions import PaymentRejected
 from billing.models import LedgerKind, Payment, PaymentStatus, Plan, Subscription
-
-from .conftest import KEY_ID, checkout_response, sign, webhook_body
+from testing.fake_razorpay import KEY_ID, checkout_response, sign, webhook_body
 
 pytestmark = pytest.mark.django_db
 

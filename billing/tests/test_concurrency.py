@@ -74,8 +74,7 @@ def test_concurrent_refunds_of_one_job_refund_once(transactional_db, user):
 
 def test_callback_and_webhooks_racing_for_one_payment_grant_once(transactional_db, razorpay, user):
     from billing.models import LedgerKind
-
-    from .conftest import checkout_response, webhook_body
+    from testing.fake_razorpay import checkout_response, webhook_body
 
     payment = services.payment_start(user=user)
     callback = checkout_response(payment.razorpay_order_id)

@@ -19,8 +19,7 @@ from billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-
-from .conftest import checkout_response
+from testing.fake_razorpay import checkout_response
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 
 from billing import services
 from generation.models import Generation
+from testing.fake_razorpay import KEY_ID, checkout_response
 
-from .conftest import KEY_ID, checkout_response
 from .factories import account_with
 
 pytestmark = pytest.mark.e2e

@@ -2,8 +2,7 @@ import pytest
 
 from billing import services
 from billing.models import Payment, PaymentStatus, Plan, WebhookEvent
-
-from .conftest import webhook_body
+from testing.fake_razorpay import webhook_body
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def test_other_events_are_recorded_and_ignored(razorpay, post_webhook):
 
 
 def test_missing_event_id_is_rejected(razorpay, client):
-    from .conftest import WEBHOOK_SECRET, sign
+    from testing.fake_razorpay import WEBHOOK_SECRET, sign
 
     body = webhook_body("payment.captured", order_id="order_x", payment_id="pay_9")
     response = client.post(

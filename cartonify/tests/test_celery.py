@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from cartonify.celery import ping
-from cartonify.tests.processes import wait_until
+from testing.processes import wait_until
 
 
 @pytest.mark.worker

@@ -8,7 +8,7 @@ import sys
 import httpx
 import pytest
 
-from cartonify.tests.processes import ROOT, current_database_url, gunicorn_process, wait_for_http
+from testing.processes import ROOT, current_database_url, gunicorn_process, wait_for_http
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cartonify.tests.processes import (
+from testing.processes import (
     ROOT,
     PrivatePostgres,
     gunicorn_process,

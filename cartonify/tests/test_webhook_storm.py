@@ -14,10 +14,9 @@ from django.db.models import Sum
 
 from billing.models import LedgerEntry, LedgerKind, Payment, Subscription
 from billing.services.payments import payment_start
-from billing.tests.conftest import WEBHOOK_SECRET, razorpay, sign, webhook_body  # noqa: F401
 from generation.models import Generation, Output, Status
-from generation.tests.conftest import fake_replicate  # noqa: F401
-from generation.tests.remote import running_remote_job
+from testing.fake_razorpay import WEBHOOK_SECRET, sign, webhook_body
+from testing.remote_jobs import running_remote_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,7 +76,7 @@ def replicate_deliveries(job, fake, rng):
 
 
 # The fixtures are imported from their apps' conftest modules, hence the redefinitions.
-def test_a_webhook_storm_grants_nothing_twice(live_server, fake_replicate, razorpay, make_user):  # noqa: F811
+def test_a_webhook_storm_grants_nothing_twice(live_server, fake_replicate, razorpay, make_user):
     rng = random.Random(20261125)
     users = [make_user() for _ in range(USERS)]
     payments = [payment_start(user=user) for user in users]

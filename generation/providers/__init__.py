@@ -4,12 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
-    COLORS,
-    EDIT_OPERATIONS,
     KINDS,
-    MAX_COUNT,
-    SIZES,
-    STYLES,
     InvalidWebhook,
     JobSpec,
     Outcome,
@@ -20,12 +15,7 @@ from .base import (
 )
 
 __all__ = [
-    "COLORS",
-    "EDIT_OPERATIONS",
     "KINDS",
-    "MAX_COUNT",
-    "SIZES",
-    "STYLES",
     "InvalidWebhook",
     "JobSpec",
     "Outcome",

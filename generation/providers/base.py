@@ -4,12 +4,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 KINDS = ("image", "edit", "video", "enhance")
-STYLES = ("cartoon", "anime", "watercolor", "pixel-art", "comic", "3d-render", "sketch", "photo")
-COLORS = ("vibrant", "pastel", "monochrome", "warm", "cool", "neon")
-SIZES = (512, 768, 1024)
-MAX_COUNT = 4
-# "instruct" carries a free-text instruction in the prompt; only remote models follow it.
-EDIT_OPERATIONS = ("cartoonify", "grayscale", "sepia", "upscale", "instruct")
 
 
 @dataclass(frozen=True)

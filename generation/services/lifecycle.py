@@ -19,9 +19,8 @@ from billing import services as billing
 from ..exceptions import NotAllowed
 from ..gallery_cache import gallery_changed
 from ..models import Generation, Kind, Output, OutputKind, Status, output_upload_to
+from ..options import COLORS, STYLES
 from ..providers import (
-    COLORS,
-    STYLES,
     JobSpec,
     Outcome,
     OutputFile,

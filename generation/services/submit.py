@@ -12,13 +12,7 @@ from billing import services as billing
 
 from ..exceptions import InvalidRequest, NotAllowed
 from ..models import Generation, Kind, Output, OutputKind, Status, Via
-from ..providers import (
-    COLORS,
-    EDIT_OPERATIONS,
-    MAX_COUNT,
-    SIZES,
-    STYLES,
-)
+from ..options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,10 @@ from django.urls import reverse
 
 from apikeys.services import api_key_create
 from billing.models import LedgerEntry
-from cartonify.tests.processes import (
+from generation import services
+from generation.models import Generation, Status
+from generation.services import GenerationRequest
+from testing.processes import (
     celery_worker_process,
     child_pids,
     gunicorn_process,
@@ -19,9 +22,6 @@ from cartonify.tests.processes import (
     wait_for_http,
     wait_until,
 )
-from generation import services
-from generation.models import Generation, Status
-from generation.services import GenerationRequest
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -3,8 +3,9 @@ import io
 import pytest
 from PIL import Image, ImageStat
 
-from generation.providers import EDIT_OPERATIONS, JobSpec, ProviderError, get_provider
-from generation.providers.enhance import MAX_LENGTH
+from generation.options import EDIT_OPERATIONS
+from generation.providers import JobSpec, ProviderError, get_provider
+from generation.providers.local.enhance import MAX_LENGTH
 
 
 def run(**fields):

@@ -9,7 +9,7 @@ from billing import services as billing
 from generation import services
 from generation.models import Output, Status
 from generation.services import GenerationRequest
-from generation.tests.remote import running_remote_job
+from testing.remote_jobs import running_remote_job
 
 pytestmark = pytest.mark.django_db
 

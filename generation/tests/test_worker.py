@@ -5,10 +5,10 @@ import time
 import pytest
 
 from billing import services as billing
-from cartonify.tests.processes import wait_until
 from generation import services
 from generation.models import Generation, Status
 from generation.services import GenerationRequest
+from testing.processes import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

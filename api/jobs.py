@@ -5,12 +5,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Status
 
+from apikeys import services
 from generation import services as generation
 from generation.models import Generation, Kind, Output, OutputKind
 from generation.models import Status as JobStatus
 from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
 
-from .. import services
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES
 from .router import router
 from .schemas import EditIn, EnhanceIn, GenerationOut, GenerationPage, ImageIn, VideoIn

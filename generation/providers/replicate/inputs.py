@@ -3,9 +3,9 @@
 import base64
 from typing import Any
 
-from .base import JobSpec, ProviderError
-from .enhance import COLOR_WORDS, STYLE_WORDS
-from .replicate_outputs import sniff
+from ...options import COLOR_WORDS, STYLE_WORDS
+from ..base import JobSpec, ProviderError
+from .outputs import sniff
 
 ASPECT_RATIOS = ("1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21")
 ENHANCE_SYSTEM_PROMPT = (

@@ -3,6 +3,8 @@
 import hashlib
 import re
 
+from ...options import COLOR_WORDS, STYLE_WORDS
+
 MAX_LENGTH = 1000
 
 # (words that trigger it, descriptors it adds)
@@ -52,26 +54,6 @@ RULES: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
         ("appetizing close-up", "soft studio lighting", "shallow depth of field"),
     ),
 )
-
-STYLE_WORDS = {
-    "cartoon": "bold clean outlines, flat cheerful colors, cartoon illustration",
-    "anime": "anime style, cel shading, vivid sky",
-    "watercolor": "watercolor painting, soft washes, paper texture",
-    "pixel-art": "pixel art, crisp pixels, limited palette",
-    "comic": "comic book style, ink lines, halftone shading",
-    "3d-render": "3D render, soft global illumination, smooth materials",
-    "sketch": "pencil sketch, fine cross-hatching",
-    "photo": "photorealistic, natural light, 35mm photo",
-}
-
-COLOR_WORDS = {
-    "vibrant": "vibrant saturated colors",
-    "pastel": "soft pastel palette",
-    "monochrome": "monochrome palette",
-    "warm": "warm color palette",
-    "cool": "cool color palette",
-    "neon": "glowing neon colors on a dark background",
-}
 
 LIGHTING = ("soft diffused lighting", "dramatic lighting", "cinematic lighting", "gentle backlight")
 COMPOSITION = ("centered composition", "rule of thirds", "wide shot", "dynamic angle")

@@ -8,8 +8,9 @@ import uuid
 from django.conf import settings
 from PIL import Image
 
+from ...options import MAX_COUNT
+from ..base import KINDS, JobSpec, Outcome, OutputFile, ProviderError, Started
 from .artwork import render_clip, render_picture
-from .base import KINDS, MAX_COUNT, JobSpec, Outcome, OutputFile, ProviderError, Started
 from .edits import apply_edit, open_image
 from .enhance import enhance_prompt
 

@@ -7,7 +7,8 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from ninja.security import HttpBearer
 
-from .. import services, usage
+from apikeys import services, usage
+
 from .errors import ApiError
 
 KEY_GROUP = "apikeys.request"

@@ -19,9 +19,9 @@ from replicate.webhook import (
     WebhookValidationError,
 )
 
-from .base import InvalidWebhook, JobSpec, Outcome, ProviderError, Started
-from .replicate_inputs import build_input
-from .replicate_outputs import (
+from ..base import InvalidWebhook, JobSpec, Outcome, ProviderError, Started
+from .inputs import build_input
+from .outputs import (
     download,
     failure_outcome,
     is_text,

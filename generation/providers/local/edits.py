@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from PIL import Image, ImageFilter, ImageOps
 
-from .base import ProviderError
+from ..base import ProviderError
 
 UPSCALE_MAX_SIDE = 2048
 # Cartoonify's filters are per-pixel neighbourhoods; bigger inputs are reduced first.

@@ -10,7 +10,7 @@ import httpx
 from django.conf import settings
 from PIL import Image
 
-from .base import Outcome, OutputFile, ProviderError
+from ..base import Outcome, OutputFile, ProviderError
 
 DEFAULT_MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
 DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)

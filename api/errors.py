@@ -5,11 +5,10 @@ from django.http import Http404
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from apikeys.services import IdempotencyConflict
 from billing.exceptions import QuotaExceeded
 from generation.exceptions import InvalidRequest, NotAllowed
 from generation.ratelimits import RateLimited
-
-from ..services import IdempotencyConflict
 
 
 class FieldError(Schema):

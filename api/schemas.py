@@ -7,7 +7,7 @@ from django.conf import settings
 from ninja import Field, Schema
 
 from generation.models import Kind, Status
-from generation.providers import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from generation.options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 
 PROMPT_MAX = settings.GENERATION_PROMPT_MAX_LENGTH
 

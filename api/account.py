@@ -3,9 +3,9 @@
 from django.conf import settings
 from ninja import Query
 
+from apikeys import usage
 from billing import services as billing
 
-from .. import usage
 from .errors import ERROR_RESPONSES
 from .router import router
 from .schemas import MeOut, UsageOut

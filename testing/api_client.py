@@ -1,12 +1,4 @@
-import pytest
 from django.test import Client
-
-from apikeys import services
-
-
-@pytest.fixture
-def new_key(user):
-    return services.api_key_create(user=user, name="script")
 
 
 class ApiClient:
@@ -30,13 +22,3 @@ class ApiClient:
 
     def delete(self, path, **kwargs):
         return self._call("delete", path, **kwargs)
-
-
-@pytest.fixture
-def api(new_key):
-    return ApiClient(new_key.plaintext)
-
-
-@pytest.fixture
-def make_api():
-    return ApiClient

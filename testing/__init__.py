@@ -1,0 +1,3 @@
+"""Helpers shared by the tests of several apps and by bench/: fake outside services on
+loopback, private server processes, an API client, threads started together.
+Nothing here is imported by the application itself."""
