@@ -320,8 +320,9 @@ def test_verify_webhook_rejects_a_body_that_is_not_a_json_object(fake_replicate,
 def test_the_sdk_is_imported_only_by_the_replicate_package():
     from pathlib import Path
 
-    import generation.providers.replicate as adapter
     from django.conf import settings
+
+    import generation.providers.replicate as adapter
 
     adapter_dir = Path(adapter.__file__).parent
     for path in Path(settings.BASE_DIR).glob("[!.]*/**/*.py"):
