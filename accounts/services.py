@@ -3,7 +3,6 @@
 from django.db import transaction
 
 from .models import User
-from .user_cache import forget_user
 
 
 class NotAllowed(Exception):
@@ -22,7 +21,6 @@ def user_make_staff(*, user: User, by: User | None) -> bool:
     _require_superuser(by)
     if not user.is_active:
         raise NotAllowed(f"{user} is deactivated.")
-    forget_user(user.pk)
     return User.objects.filter(pk=user.pk, is_staff=False).update(is_staff=True) == 1
 
 
@@ -32,7 +30,6 @@ def user_remove_staff(*, user: User, by: User | None) -> bool:
     _require_superuser(by)
     if by is not None and user.pk == by.pk:
         raise NotAllowed("You cannot remove your own staff access.")
-    forget_user(user.pk)
     return (
         User.objects.filter(pk=user.pk, is_staff=True).update(is_staff=False, is_superuser=False)
         == 1
@@ -46,5 +43,4 @@ def user_deactivate(*, user: User, by: User | None) -> bool:
         raise NotAllowed("You cannot deactivate yourself.")
     if user.is_superuser and by is not None and not by.is_superuser:
         raise NotAllowed("Only superusers can deactivate a superuser.")
-    forget_user(user.pk)
     return User.objects.filter(pk=user.pk, is_active=True).update(is_active=False) == 1

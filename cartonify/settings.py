@@ -106,8 +106,6 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
-    # The signed-in user too (accounts/user_cache.py): one Redis read instead of a query.
-    USER_CACHE_ALIAS = "sessions"
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
@@ -118,8 +116,6 @@ else:
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    USER_CACHE_ALIAS = ""
-USER_CACHE_TIMEOUT = 300  # seconds; the most a change made behind our back can lag
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,8 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 PASSWORD_HASHERS = [
