@@ -72,8 +72,20 @@ class EnhanceForm(forms.Form):
 
 
 class GallerySearchForm(forms.Form):
-    """Validates the gallery's filters; gallery.html writes their inputs out by hand."""
-
-    q = forms.CharField(required=False, max_length=200)
-    kind = forms.ChoiceField(required=False, choices=[("", "All"), *OutputKind.choices])
-    favorites = forms.BooleanField(required=False)
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Search prompts",
+                "aria-label": "Search prompts",
+            }
+        ),
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), (OutputKind.IMAGE, "Images"), (OutputKind.VIDEO, "Videos")],
+        widget=forms.Select(attrs={"aria-label": "Show"}),
+    )
+    favorites = forms.BooleanField(required=False, label="Favourites only")

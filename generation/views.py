@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
@@ -15,7 +14,7 @@ from billing.services import QuotaExceeded
 from . import services
 from .exceptions import InvalidRequest, NotAllowed
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
-from .gallery_cache import cached_gallery_page
+from .gallery_cache import gallery_version
 from .models import Generation, Kind, Output
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
@@ -208,37 +207,41 @@ def job_retry(request, pk):
 @require_GET
 def gallery(request):
     form = GallerySearchForm(request.GET or None)
-
-    def render_page(csrf_token: str) -> str:
-        context = _gallery_context(request, form) | {"csrf_token": csrf_token}
-        return render_to_string("generation/gallery.html", context, request)
-
-    return cached_gallery_page(request, render_page, variant=_first_page_filter(request, form))
-
-
-def _gallery_context(request, form) -> dict:
     outputs = Output.objects.for_user(request.user).select_related("generation")
     if form.is_valid():
         data = form.cleaned_data
         outputs = outputs.search(prompt=data["q"], kind=data["kind"], favorites=data["favorites"])
+    # Lazy: a grid served from the fragment cache runs no query.
     page = KeysetPage(outputs, before=request.GET.get("before"), size=GALLERY_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("before", None)
-    return {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "grid_cache": _grid_cache_key(request, form),
+    }
+    return render(request, "generation/gallery.html", context)
 
 
-def _first_page_filter(request, form) -> str | None:
-    """Which filter's first page this is, or None for anything else. Only these pages
-    are cached, a handful per user: every other query string (a search, a deeper page,
-    repeated or unknown parameters) would be one more cache entry for an hour."""
+def _grid_cache_key(request, form) -> str | None:
+    """What the cached grid varies on, or None: not cached. Only the first page of each
+    filter is cached, a handful per user: every other query string (a search, a deeper
+    page, unknown parameters) would be one more cache entry for an hour."""
     if not request.GET:
-        return "kind=&favorites=False"
-    if set(request.GET) - {"q", "kind", "favorites"} or not form.is_valid():
+        kind, favorites = "", False
+    elif (
+        set(request.GET) - {"q", "kind", "favorites"}
+        or not form.is_valid()
+        or form.cleaned_data["q"]
+    ):
         return None
-    data = form.cleaned_data
-    if data["q"]:
+    else:
+        kind, favorites = form.cleaned_data["kind"], form.cleaned_data["favorites"]
+    version = gallery_version(request.user.pk)
+    if version is None:
         return None
-    return f"kind={data['kind']}&favorites={data['favorites']}"
+    return f"{request.user.pk}:{version}:{kind}:{favorites}"
 
 
 def _owned_output(request, pk):

@@ -1,21 +1,21 @@
-"""The whole gallery page is cached per user: what must still differ per request."""
+"""The gallery's grid is a `{% cache %}` fragment per user and gallery version; the rest
+of the page is rendered for each request."""
 
 import re
 
 import pytest
-from django.contrib.messages import get_messages
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.backends.cache import SessionStore
 from django.core.cache import caches
-from django.test import Client, RequestFactory
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from generation.gallery_cache import cached_gallery_page
 from generation.tests.factories import OutputFactory
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+GRID_KEYS = "template.cache.gallery_grid.*"
 
 
 def _signed_in_browser(user) -> Client:
@@ -24,11 +24,17 @@ def _signed_in_browser(user) -> Client:
     return browser
 
 
-def test_each_browser_gets_its_own_working_csrf_token_from_a_cached_page(user):
+def _output_queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured if "generation_output" in query["sql"]]
+
+
+def test_each_browser_gets_its_own_working_csrf_token_with_a_cached_grid(user):
     OutputFactory(generation__user=user)
     first, second = _signed_in_browser(user), _signed_in_browser(user)
     first_page = first.get(reverse("generation:gallery")).content.decode()
-    second_page = second.get(reverse("generation:gallery")).content.decode()  # from the cache
+    second_page = second.get(reverse("generation:gallery")).content.decode()  # cached grid
 
     first_token, second_token = TOKEN.search(first_page)[1], TOKEN.search(second_page)[1]
     assert first_page.replace(first_token, "") == second_page.replace(second_token, "")
@@ -37,39 +43,53 @@ def test_each_browser_gets_its_own_working_csrf_token_from_a_cached_page(user):
         assert logout.status_code == 302  # a wrong token would be 403
 
 
-def test_messages_are_shown_although_the_page_is_cached(user):
-    rendered = []
+def test_a_cached_grid_runs_no_query_for_the_outputs(client, user):
+    client.force_login(user)
+    OutputFactory.create_batch(3, generation__user=user)
 
-    def render(csrf_token):
-        shown = [str(message) for message in get_messages(request)]
-        rendered.append(shown)
-        return f"<p>{shown}</p><input value='{csrf_token}'>"
+    assert _output_queries(client, reverse("generation:gallery"))
+    assert _output_queries(client, reverse("generation:gallery")) == []
 
-    for message in (None, None, "Deleted."):
-        request = RequestFactory().get(reverse("generation:gallery"))
-        request.user, request.session = user, SessionStore()
-        request._messages = FallbackStorage(request)
-        if message:
-            request._messages.add(25, message)
-        response = cached_gallery_page(request, render, variant="all")
 
-    assert rendered == [[], ["Deleted."]]  # the second page came from the cache
+def test_messages_are_shown_although_the_grid_is_cached(client, user):
+    client.force_login(user)
+    kept, deleted = OutputFactory.create_batch(2, generation__user=user)
+    client.get(reverse("generation:gallery"))
+
+    response = client.post(reverse("generation:output_delete", args=[deleted.pk]), follow=True)
+
     assert "Deleted." in response.content.decode()
+
+
+def test_the_rest_of_the_page_is_never_stale(client, user):
+    client.force_login(user)
+    OutputFactory(generation__user=user)
+    client.get(reverse("generation:gallery"))
+
+    user.email = "renamed@example.com"
+    user.save()
+
+    assert "renamed@example.com" in client.get(reverse("generation:gallery")).content.decode()
 
 
 def test_only_the_first_page_of_each_filter_is_cached(client, user):
     client.force_login(user)
     OutputFactory.create_batch(30, generation__user=user)
     cached = caches["fragments"]
-    for query in (
-        "?q=fox",
-        "?before=999999",
-        "?utm_source=mail",
-        "?kind=bogus",
-    ):
+    for query in ("?q=fox", "?before=999999", "?utm_source=mail", "?kind=bogus"):
         assert client.get(reverse("generation:gallery") + query).status_code == 200
-    assert cached.keys("gallery:page:*") == []
+    assert cached.keys(GRID_KEYS) == []
 
     for query in ("", "?q=&kind=", "?kind=image", "?kind=image&kind=image", "?favorites=on"):
         assert client.get(reverse("generation:gallery") + query).status_code == 200
-    assert len(cached.keys("gallery:page:*")) == 3  # one per filter, however it is written
+    assert len(cached.keys(GRID_KEYS)) == 3  # one per filter, however it is written
+
+
+def test_the_search_form_keeps_what_was_asked(client, user):
+    client.force_login(user)
+
+    page = client.get(reverse("generation:gallery"), {"q": "fox", "kind": "video"}).content
+    page = page.decode()
+
+    assert 'type="search" name="q" value="fox"' in page
+    assert '<option value="video" selected>Videos</option>' in page
