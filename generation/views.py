@@ -228,20 +228,15 @@ def _grid_cache_key(request, form) -> str | None:
     """What the cached grid varies on, or None: not cached. Only the first page of each
     filter is cached, a handful per user: every other query string (a search, a deeper
     page, unknown parameters) would be one more cache entry for an hour."""
-    if not request.GET:
-        kind, favorites = "", False
-    elif (
-        set(request.GET) - {"q", "kind", "favorites"}
-        or not form.is_valid()
-        or form.cleaned_data["q"]
-    ):
+    if set(request.GET) - {"q", "kind", "favorites"} or (request.GET and not form.is_valid()):
         return None
-    else:
-        kind, favorites = form.cleaned_data["kind"], form.cleaned_data["favorites"]
+    data = form.cleaned_data if request.GET else {"q": "", "kind": "", "favorites": False}
+    if data["q"]:
+        return None
     version = gallery_version(request.user.pk)
     if version is None:
         return None
-    return f"{request.user.pk}:{version}:{kind}:{favorites}"
+    return f"{request.user.pk}:{version}:{data['kind']}:{data['favorites']}"
 
 
 def _owned_output(request, pk):

@@ -53,7 +53,7 @@ def test_a_cached_grid_runs_no_query_for_the_outputs(client, user):
 
 def test_messages_are_shown_although_the_grid_is_cached(client, user):
     client.force_login(user)
-    kept, deleted = OutputFactory.create_batch(2, generation__user=user)
+    deleted = OutputFactory.create_batch(2, generation__user=user)[0]
     client.get(reverse("generation:gallery"))
 
     response = client.post(reverse("generation:output_delete", args=[deleted.pk]), follow=True)
