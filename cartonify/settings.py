@@ -23,7 +23,6 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# The public address of the site, used in links that leave a request (webhooks, emails).
 
 INSTALLED_APPS = [
     "accounts.admin_config.StaffAdminConfig",  # django.contrib.admin, staff with TOTP only
