@@ -1,19 +1,26 @@
 """Baselines, mounted only by bench.settings.
 
 `baseline_generate` is the original design: the model runs inside the request and
-the worker is held for all of it. `bare_page` is Django with no database access.
+the worker is held for all of it. `intake_limit` is the least any correct intake
+does. `bare_page` is Django with no database access.
 """
 
+import json
 import uuid
 from functools import cache
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from apikeys import services as apikeys
+from cartonify.celery import ping
 from generation.forms import GenerateForm
+from generation.models import Generation, Kind
 from generation.providers import JobSpec, get_provider
 
 
@@ -41,6 +48,23 @@ def baseline_generate(request):
         for file in started.outcome.files
     ]
     return HttpResponse("".join(f"<img src='/media/{name}'>" for name in names))
+
+
+@csrf_exempt
+@require_POST
+def intake_limit(request):
+    """Authenticate the key as the API does, insert one row in a transaction, publish one
+    Celery message on commit, answer 202: what no correct intake can skip."""
+    api_key = apikeys.api_key_authenticate(request.headers.get("Authorization", "")[7:])
+    if api_key is None:
+        return HttpResponse(status=401)
+    prompt = json.loads(request.body)["prompt"]
+    with transaction.atomic():
+        job = Generation.objects.create(
+            user=api_key.user, kind=Kind.IMAGE, prompt=prompt, provider="local"
+        )
+        transaction.on_commit(ping.delay)
+    return JsonResponse({"id": job.pk}, status=202)
 
 
 @cache
