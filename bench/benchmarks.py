@@ -254,8 +254,8 @@ The gallery page has {size:,} bytes and {items} item links (of {GALLERY_ITEMS} o
 the bare view returns as many bytes with no database or session access, on the same gunicorn.
 Redis-cached sessions (`cached_db`); the signed-in user is read from PostgreSQL by Django's
 own backend on every request; the page is rendered for each request, with the grid of outputs
-a `{{% cache %}}` fragment keyed by the user's gallery version. wrk, 8 connections, {GALLERY_ROUNDS} alternating
-rounds of 10 s per side; the rounds gave {shares}, the median round is shown:
+a `{{% cache %}}` fragment keyed by the user's gallery version. wrk, 8 connections,
+{GALLERY_ROUNDS} alternating rounds of 10 s per side; the rounds gave {shares}, the median round is shown:
 
 - Gallery: {gallery.describe()}
 - Bare view: {bare.describe()}
