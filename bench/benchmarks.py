@@ -125,44 +125,23 @@ def intake(report: Report, base: str, users: dict) -> None:
     api = {**seed.api_headers(user), "Content-Type": "application/json"}
     slots = stack.WEB_CONCURRENCY * stack.GUNICORN_THREADS
     connections = 2 * slots
+
+    def post(path, headers, body, seconds, **kwargs):
+        return load.run(
+            f"{base}{path}",
+            method="POST",
+            headers=headers,
+            body=body.encode(),
+            connections=connections,
+            seconds=seconds,
+            **{"max_requests": 20_000, **kwargs},
+        )
+
     _warm(f"{base}/api/v1/images", method="POST", headers=api, body=API_BODY.encode())
-    ours = load.run(
-        f"{base}/api/v1/images",
-        method="POST",
-        headers=api,
-        body=API_BODY.encode(),
-        connections=connections,
-        seconds=15,
-        max_requests=20_000,
-    )
-    web = load.run(
-        f"{base}/generate/",
-        method="POST",
-        headers=browser,
-        body=FORM.encode(),
-        connections=connections,
-        seconds=10,
-        max_requests=20_000,
-    )
-    limit = load.run(
-        f"{base}/bench/limit/intake/",
-        method="POST",
-        headers=api,
-        body=API_BODY.encode(),
-        connections=connections,
-        seconds=15,
-        max_requests=20_000,
-    )
-    baseline = load.run(
-        f"{base}/bench/baseline/generate/",
-        method="POST",
-        headers=browser,
-        body=FORM.encode(),
-        connections=connections,
-        seconds=45,
-        max_requests=1000,
-        timeout=60,
-    )
+    ours = post("/api/v1/images", api, API_BODY, 15)
+    web = post("/generate/", browser, FORM, 10)
+    limit = post("/bench/limit/intake/", api, API_BODY, 15)
+    baseline = post("/bench/baseline/generate/", browser, FORM, 45, max_requests=1000, timeout=60)
     ratio = ours.rate(202) / baseline.rate(200) if baseline.rate(200) else float("inf")
     report.row(
         "1. Intake, 5 s model: accepted req/s (p50 / p99)",
@@ -255,7 +234,8 @@ the bare view returns as many bytes with no database or session access, on the s
 Redis-cached sessions (`cached_db`); the signed-in user is read from PostgreSQL by Django's
 own backend on every request; the page is rendered for each request, with the grid of outputs
 a `{{% cache %}}` fragment keyed by the user's gallery version. wrk, 8 connections,
-{GALLERY_ROUNDS} alternating rounds of 10 s per side; the rounds gave {shares}, the median round is shown:
+{GALLERY_ROUNDS} alternating rounds of 10 s per side; the rounds gave {shares}; the median
+round is shown:
 
 - Gallery: {gallery.describe()}
 - Bare view: {bare.describe()}
