@@ -265,7 +265,7 @@ def _query_counts(users: dict) -> dict:
     for name in ("small", "medium", "large"):
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(users[name])
-        gallery_changed(users[name].pk)  # count a full rendering, not the cached page
+        gallery_changed(users[name].pk)  # count a full rendering, not the cached grid
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/gallery/").status_code == 200
         counts["gallery"][name] = len(queries)

@@ -1,6 +1,6 @@
 """A fake Replicate API on loopback for tests; the real `replicate` client talks to it.
 
-Use it through the `fake_replicate` fixture (generation/tests/conftest.py). Scenarios are
+Use it through the `fake_replicate` fixture (the root conftest.py). Scenarios are
 plain attributes, set before the provider asks:
 
     fake_replicate.polls_before_done = 2     # "processing" twice, then final
