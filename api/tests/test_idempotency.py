@@ -1,10 +1,12 @@
 import pytest
 import time_machine
 
+from apikeys import services
 from apikeys.models import IdempotencyRecord
 from apikeys.services import idempotency_purge
 from billing import services as billing
 from generation.models import Generation
+from testing.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -69,29 +71,12 @@ def test_keys_expire_after_24_hours(api, user):
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_requests_with_one_key_make_one_job(user, make_api):
     """Real concurrency: two threads, two database connections, one unique index."""
-    import threading
-
-    from django.db import connection
-
-    from apikeys import services
-
     key = services.api_key_create(user=user, name="racer").plaintext
-    barrier = threading.Barrier(2)
-    answers = []
 
-    def send():
-        client = make_api(key)
-        barrier.wait()
-        try:
-            answers.append(client.post("/images", IMAGE, headers={"Idempotency-Key": "race"}))
-        finally:
-            connection.close()
+    def send(_):
+        return make_api(key).post("/images", IMAGE, headers={"Idempotency-Key": "race"})
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = run_in_threads(2, send)
 
     assert sorted(a.status_code for a in answers) == [202, 202]
     assert answers[0].json()["id"] == answers[1].json()["id"]
