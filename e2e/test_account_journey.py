@@ -1,7 +1,7 @@
 from django.core import mail
 from playwright.sync_api import expect
 
-from accounts.tests.mail import code_from_mail
+from testing.mail import code_from_mail
 
 EMAIL = "journey@example.com"
 PASSWORD = "a long and unusual passphrase 7"

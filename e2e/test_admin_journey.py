@@ -1,7 +1,7 @@
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import UserFactory
-from accounts.tests.mfa import activate_totp, totp_code
+from testing.mfa import activate_totp, totp_code
 
 
 def test_superuser_signs_in_with_totp_and_grants_credits_with_a_reason(

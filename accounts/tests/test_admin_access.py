@@ -2,7 +2,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from .mfa import activate_totp, log_in_as_staff, totp_code
+from testing.mfa import activate_totp, log_in_as_staff, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from billing import services as billing
 from billing.models import LedgerKind, Payment
 from generation.models import Status
 from generation.tests.factories import GenerationFactory
-
-from .mfa import log_in_as_staff
+from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.tests.mail import code_from_mail
+from testing.mail import code_from_mail
 
 pytestmark = pytest.mark.django_db
 

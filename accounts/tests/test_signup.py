@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tests.mail import code_from_mail
+from testing.mail import code_from_mail
 
 NEW_PASSWORD = "a long and unusual passphrase 7"
 

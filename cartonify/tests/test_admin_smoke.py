@@ -21,12 +21,12 @@ from django_celery_beat.models import (
 )
 
 from accounts.tests.factories import UserFactory
-from accounts.tests.mfa import log_in_as_staff
 from apikeys.models import ApiKey, DailyUsage, IdempotencyRecord
 from billing import services as billing
 from billing.models import Payment, Subscription, WebhookEvent
 from generation.models import OutputKind, ReplicateWebhookEvent
 from generation.tests.factories import GenerationFactory, OutputFactory
+from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from accounts.tests.mfa import log_in_as_staff
 from billing import services as billing
 from generation.models import Generation, Output, OutputKind, Status
+from testing.mfa import log_in_as_staff
 
 from .factories import GenerationFactory, OutputFactory
 

@@ -1,3 +1,5 @@
+"""The one-time code allauth mails for sign-up and password reset, read as a person would."""
+
 import re
 
 # allauth's default user codes look like "BCDF-GHJK".
