@@ -219,13 +219,13 @@ def gallery(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "grid_cache": _grid_cache_key(request, form),
+        "gallery_cache_key": _gallery_cache_key(request, form),
     }
     return render(request, "generation/gallery.html", context)
 
 
-def _grid_cache_key(request, form) -> str | None:
-    """What the cached grid varies on, or None: not cached. Only the first page of each
+def _gallery_cache_key(request, form) -> str | None:
+    """What the cached filters and grid vary on, or None: not cached. Only the first page of each
     filter is cached, a handful per user: every other query string (a search, a deeper
     page, unknown parameters) would be one more cache entry for an hour."""
     if set(request.GET) - {"q", "kind", "favorites"} or (request.GET and not form.is_valid()):

@@ -1,5 +1,5 @@
-"""The gallery's grid is a `{% cache %}` fragment per user and gallery version; the rest
-of the page is rendered for each request."""
+"""The gallery's filters and grid are a `{% cache %}` fragment per user and gallery version;
+the rest of the page is rendered for each request."""
 
 import re
 
@@ -15,7 +15,7 @@ from generation.tests.factories import OutputFactory
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-GRID_KEYS = "template.cache.gallery_grid.*"
+GRID_KEYS = "template.cache.gallery.*"
 
 
 def _signed_in_browser(user) -> Client:
