@@ -6,7 +6,6 @@ Other apps call these functions (`from billing import services as billing`).
 from billing.exceptions import BillingError, InvalidAdjustment, PaymentRejected, QuotaExceeded
 
 from .credits import (
-    credit_account_for,
     credits_adjust,
     credits_balance,
     credits_grant,
@@ -17,6 +16,7 @@ from .credits import (
     credits_reset_free_quota,
     plan_cost,
 )
+from .ledger import credit_account_for, credit_account_lock
 from .payments import payment_confirm_checkout, payment_start, webhook_receive
 from .subscriptions import (
     credits_reset_due,
@@ -31,6 +31,7 @@ __all__ = [
     "PaymentRejected",
     "QuotaExceeded",
     "credit_account_for",
+    "credit_account_lock",
     "credits_adjust",
     "credits_balance",
     "credits_grant",

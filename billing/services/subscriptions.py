@@ -19,7 +19,7 @@ from billing.models import (
     SubscriptionStatus,
 )
 
-from .credits import _append, _locked_account
+from .ledger import credit_account_lock, ledger_append
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def _period() -> timedelta:
 
 def _reset(account: CreditAccount, *, reason: str, reference: str) -> LedgerEntry:
     credits = settings.PREMIUM_CREDITS_PER_PERIOD
-    return _append(
+    return ledger_append(
         account,
         kind=LedgerKind.RESET,
         amount=credits - account.balance,
@@ -47,7 +47,7 @@ def subscription_activate(*, payment: Payment) -> Subscription:
     renewal while active extends the paid period, and the next monthly reset
     brings the new period's credits.
     """
-    account = _locked_account(payment.user)
+    account = credit_account_lock(user=payment.user)
     # Locked after the account, in the same order everywhere, so concurrent
     # callback and webhook for one payment run one after the other.
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -86,7 +86,7 @@ def subscription_expire_due(*, now: datetime | None = None) -> list[Subscription
 @transaction.atomic
 def _subscription_expire(*, subscription_id: int, now: datetime) -> Subscription | None:
     user = Subscription.objects.select_related("user").get(pk=subscription_id).user
-    account = _locked_account(user)
+    account = credit_account_lock(user=user)
     subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
     if subscription.status != SubscriptionStatus.ACTIVE or subscription.current_period_end > now:
         return None  # renewed or expired by someone else meanwhile
@@ -99,7 +99,7 @@ def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
         subscription.status = SubscriptionStatus.EXPIRED
         subscription.save(update_fields=["status", "updated_at"])
     if account.balance:
-        _append(
+        ledger_append(
             account,
             kind=LedgerKind.EXPIRY,
             amount=-account.balance,
