@@ -5,22 +5,14 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from billing.exceptions import InvalidAdjustment, QuotaExceeded
 from billing.models import CreditAccount, LedgerEntry, LedgerKind, Plan
 
 from .ledger import credit_account_for, credit_account_lock, ledger_append
+from .subscriptions import credits_settle_period
 
 logger = logging.getLogger(__name__)
-
-
-def _settle_ended_period(account: CreditAccount) -> None:
-    now = timezone.now()
-    if account.plan == Plan.PREMIUM and account.period_end and account.period_end <= now:
-        from .subscriptions import settle_ended_period  # that module builds on this one
-
-        settle_ended_period(account, now=now)
 
 
 def credits_balance(*, user) -> int:
@@ -28,7 +20,7 @@ def credits_balance(*, user) -> int:
 
 
 def plan_cost(*, plan: str, kind: str, count: int) -> int:
-    """Credits one job costs on `plan` (read it from the account credits_lock returns).
+    """Credits one job costs on `plan` (read it from the locked, settled account).
 
     Free plan: one of its generations per job, whatever the kind or count. Premium:
     `GENERATION_COSTS[kind]` per output for images and edits, flat for the others.
@@ -50,7 +42,8 @@ def credits_reserve(*, user, amount: int, reference: str, reason: str) -> Ledger
     second call returns the first reservation."""
     if amount == 0:
         return None
-    account = credits_lock(user=user)
+    account = credit_account_lock(user=user)
+    credits_settle_period(account=account)
     existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
     if existing is not None:
         return existing
@@ -59,21 +52,11 @@ def credits_reserve(*, user, amount: int, reference: str, reason: str) -> Ledger
     )
 
 
-def credits_lock(*, user) -> CreditAccount:
-    """The user's account, row-locked until the caller's transaction ends, its ended
-    period settled: one locking query for a caller that reserves in its own transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError("credits_lock needs a transaction.")
-    account = credit_account_lock(user=user)
-    _settle_ended_period(account)
-    return account
-
-
 def credits_reserve_locked(
     *, account: CreditAccount, amount: int, reference: str, reason: str
 ) -> LedgerEntry | None:
     """Reserve for a `reference` not reserved before (a job being created), on an account
-    the caller holds from credits_lock(). No lookup first: every query here runs while
+    the caller holds from credit_account_lock(). No lookup first: every query here runs while
     the account is locked; the ledger's unique constraint still refuses a second one."""
     if amount < 0:
         raise ValueError("A reservation cannot be negative.")
@@ -94,7 +77,7 @@ def credits_refund(*, user, reference: str, reason: str) -> LedgerEntry | None:
     belonged to a period that is over and would have expired with it.
     """
     account = credit_account_lock(user=user)
-    _settle_ended_period(account)
+    credits_settle_period(account=account)
     reserved = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
     if reserved is None:
         return None

@@ -111,12 +111,15 @@ def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
     account.save(update_fields=["plan", "period_end", "updated_at"])
 
 
-def settle_ended_period(account: CreditAccount, *, now: datetime) -> None:
-    """Settle a locked premium account whose credit period is over: next period or expiry.
+def credits_settle_period(*, account: CreditAccount) -> None:
+    """Settle a locked account's ended premium period: the next period, or expiry.
 
-    Spending calls this so an ended period never lends its credits to the time
-    before the periodic jobs run.
+    Spending and refunds call this first, so an ended period never lends its credits
+    to the time before the periodic jobs run.
     """
+    now = timezone.now()
+    if account.plan != Plan.PREMIUM or not account.period_end or account.period_end > now:
+        return
     subscription = Subscription.objects.select_for_update().filter(user_id=account.user_id).first()
     if subscription is not None and subscription.is_active_at(now):
         _start_next_period(account, now=now)

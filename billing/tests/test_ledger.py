@@ -65,7 +65,7 @@ def test_the_database_refuses_a_second_reservation_on_the_locked_path(user):
     services.credits_reserve(user=user, amount=1, reference="generation:7", reason="x")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        account = services.credits_lock(user=user)
+        account = services.credit_account_lock(user=user)
         services.credits_reserve_locked(
             account=account, amount=1, reference="generation:7", reason="x"
         )
