@@ -11,7 +11,6 @@ from .credits import (
     credits_grant,
     credits_refund,
     credits_reserve,
-    credits_reserve_locked,
     credits_reset_free_quota,
     plan_cost,
 )
@@ -37,7 +36,6 @@ __all__ = [
     "credits_grant",
     "credits_refund",
     "credits_reserve",
-    "credits_reserve_locked",
     "credits_reset_due",
     "credits_reset_free_quota",
     "credits_reset_period",

@@ -36,28 +36,12 @@ def plan_cost(*, plan: str, kind: str, count: int) -> int:
     return unit
 
 
-@transaction.atomic
-def credits_reserve(*, user, amount: int, reference: str, reason: str) -> LedgerEntry | None:
-    """Take `amount` credits for the job named by `reference`; once per reference, a
-    second call returns the first reservation."""
-    if amount == 0:
-        return None
-    account = credit_account_lock(user=user)
-    credits_settle_period(account=account)
-    existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
-    if existing is not None:
-        return existing
-    return credits_reserve_locked(
-        account=account, amount=amount, reference=reference, reason=reason
-    )
-
-
-def credits_reserve_locked(
+def credits_reserve(
     *, account: CreditAccount, amount: int, reference: str, reason: str
 ) -> LedgerEntry | None:
-    """Reserve for a `reference` not reserved before (a job being created), on an account
-    the caller holds from credit_account_lock(). No lookup first: every query here runs while
-    the account is locked; the ledger's unique constraint still refuses a second one."""
+    """Take `amount` credits for a job being created, on an account the caller holds
+    from credit_account_lock(). No lookup first: every query here runs while the account
+    is locked; the ledger's unique constraint refuses a second reserve of one reference."""
     if amount < 0:
         raise ValueError("A reservation cannot be negative.")
     if amount == 0:

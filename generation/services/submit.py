@@ -101,7 +101,7 @@ def generation_submit(
         credits_charged=cost,
         retry_of=retry_of,
     )
-    billing.credits_reserve_locked(
+    billing.credits_reserve(
         account=account,
         amount=cost,
         reference=generation.reference,
