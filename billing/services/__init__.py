@@ -17,11 +17,11 @@ from .credits import (
 from .ledger import credit_account_for, credit_account_lock
 from .payments import payment_confirm_checkout, payment_start, webhook_receive
 from .subscriptions import (
-    credits_reset_due,
-    credits_reset_period,
+    credit_periods_due,
+    credit_periods_reset_due,
     credits_settle_period,
     subscription_activate,
-    subscription_expire_due,
+    subscriptions_expire_due,
 )
 
 __all__ = [
@@ -31,19 +31,19 @@ __all__ = [
     "QuotaExceeded",
     "credit_account_for",
     "credit_account_lock",
+    "credit_periods_due",
+    "credit_periods_reset_due",
     "credits_adjust",
     "credits_balance",
     "credits_grant",
     "credits_refund",
     "credits_reserve",
-    "credits_reset_due",
     "credits_reset_free_quota",
-    "credits_reset_period",
     "credits_settle_period",
     "payment_confirm_checkout",
     "payment_start",
     "plan_cost",
     "subscription_activate",
-    "subscription_expire_due",
+    "subscriptions_expire_due",
     "webhook_receive",
 ]

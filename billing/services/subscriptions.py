@@ -76,7 +76,7 @@ def subscription_activate(*, payment: Payment) -> Subscription:
     return subscription
 
 
-def subscription_expire_due(*, now: datetime | None = None) -> list[Subscription]:
+def subscriptions_expire_due(*, now: datetime | None = None) -> list[Subscription]:
     """End every subscription whose paid period is over; their credits expire."""
     now = now or timezone.now()
     ids = list(Subscription.objects.due_for_expiry(now).values_list("pk", flat=True))
@@ -127,7 +127,7 @@ def credits_settle_period(*, account: CreditAccount) -> None:
         _expire(account, subscription)
 
 
-def credits_reset_due(now: datetime):
+def credit_periods_due(now: datetime):
     """Premium accounts whose credit period is over while their subscription runs on."""
     return CreditAccount.objects.filter(
         plan=Plan.PREMIUM,
@@ -137,16 +137,16 @@ def credits_reset_due(now: datetime):
     )
 
 
-def credits_reset_period(*, now: datetime | None = None) -> list[CreditAccount]:
+def credit_periods_reset_due(*, now: datetime | None = None) -> list[CreditAccount]:
     """Start the next monthly credit period for premium subscriptions paid beyond it."""
     now = now or timezone.now()
-    ids = list(credits_reset_due(now).values_list("pk", flat=True))
-    return [account for pk in ids if (account := _credits_reset(account_id=pk, now=now))]
+    ids = list(credit_periods_due(now).values_list("pk", flat=True))
+    return [account for pk in ids if (account := _credit_period_reset(account_id=pk, now=now))]
 
 
 @transaction.atomic
-def _credits_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
-    account = credits_reset_due(now).select_for_update(of=("self",)).filter(pk=account_id).first()
+def _credit_period_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
+    account = credit_periods_due(now).select_for_update(of=("self",)).filter(pk=account_id).first()
     if account is None:
         return None
     _start_next_period(account, now=now)
