@@ -1,6 +1,7 @@
 """Billing business operations: the credit ledger, plans, subscriptions and payments.
 
-Other apps call these functions (`from billing import services as billing`).
+Other apps call these functions (`from billing import services as billing`); only
+billing's own modules move a balance directly, through `ledger.ledger_append`.
 """
 
 from billing.exceptions import BillingError, InvalidAdjustment, PaymentRejected, QuotaExceeded
