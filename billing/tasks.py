@@ -5,9 +5,9 @@ from . import services
 
 @shared_task(name="billing.expire_subscriptions")
 def expire_subscriptions() -> int:
-    return len(services.subscription_expire_due())
+    return len(services.subscriptions_expire_due())
 
 
 @shared_task(name="billing.reset_credit_periods")
 def reset_credit_periods() -> int:
-    return len(services.credits_reset_period())
+    return len(services.credit_periods_reset_due())

@@ -1,3 +1,4 @@
 """Helpers shared by the tests of several apps and by bench/: fake outside services on
-loopback, private server processes, an API client, threads started together.
+loopback, private server processes, an API client, threads started together, a
+credit reservation without a job.
 Nothing here is imported by the application itself."""

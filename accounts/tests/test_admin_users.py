@@ -8,6 +8,7 @@ from billing import services as billing
 from billing.models import LedgerKind, Payment
 from generation.models import Status
 from generation.tests.factories import GenerationFactory
+from testing.credits import reserve
 from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_deactivate_stops_the_user_signing_in(boss, client, user):
 
 
 def test_reset_free_quota_writes_a_reset_to_the_ledger(boss, user, superuser):
-    billing.credits_reserve(user=user, amount=1, reference="generation:1", reason="job")
+    reserve(user=user, amount=1, reference="generation:1", reason="job")
     act(boss, "reset_free_quota", user)
     entry = billing.credit_account_for(user=user).entries.first()
     assert (entry.kind, entry.amount, entry.balance_after) == (LedgerKind.RESET, 1, 5)

@@ -1,28 +1,28 @@
 """Billing business operations: the credit ledger, plans, subscriptions and payments.
 
-Other apps call these functions (`from billing import services as billing`).
+Other apps call these functions (`from billing import services as billing`); only
+billing's own modules move a balance directly, through `ledger.ledger_append`.
 """
 
 from billing.exceptions import BillingError, InvalidAdjustment, PaymentRejected, QuotaExceeded
 
 from .credits import (
-    credit_account_for,
     credits_adjust,
     credits_balance,
     credits_grant,
-    credits_lock,
     credits_refund,
     credits_reserve,
-    credits_reserve_locked,
     credits_reset_free_quota,
     plan_cost,
 )
+from .ledger import credit_account_for, credit_account_lock
 from .payments import payment_confirm_checkout, payment_start, webhook_receive
 from .subscriptions import (
-    credits_reset_due,
-    credits_reset_period,
+    credit_periods_due,
+    credit_periods_reset_due,
+    credits_settle_period,
     subscription_activate,
-    subscription_expire_due,
+    subscriptions_expire_due,
 )
 
 __all__ = [
@@ -31,20 +31,20 @@ __all__ = [
     "PaymentRejected",
     "QuotaExceeded",
     "credit_account_for",
+    "credit_account_lock",
+    "credit_periods_due",
+    "credit_periods_reset_due",
     "credits_adjust",
     "credits_balance",
     "credits_grant",
-    "credits_lock",
     "credits_refund",
     "credits_reserve",
-    "credits_reserve_locked",
-    "credits_reset_due",
     "credits_reset_free_quota",
-    "credits_reset_period",
+    "credits_settle_period",
     "payment_confirm_checkout",
     "payment_start",
     "plan_cost",
     "subscription_activate",
-    "subscription_expire_due",
+    "subscriptions_expire_due",
     "webhook_receive",
 ]

@@ -1,84 +1,18 @@
-"""The credit ledger: every change of a balance goes through `_append`, which writes a
-ledger entry with the resulting balance, so the balance is always the ledger's sum."""
+"""Spending and giving credits: reservations for jobs, their refunds, grants and staff
+corrections, each a ledger entry on a locked account."""
 
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from billing.exceptions import InvalidAdjustment, QuotaExceeded
 from billing.models import CreditAccount, LedgerEntry, LedgerKind, Plan
 
+from .ledger import credit_account_for, credit_account_lock, ledger_append
+from .subscriptions import credits_settle_period
+
 logger = logging.getLogger(__name__)
-
-
-def credit_account_for(*, user) -> CreditAccount:
-    """The user's account, created on first use with the free plan's grant."""
-    account = CreditAccount.objects.filter(user=user).first()
-    return account if account is not None else _account_create(user)
-
-
-@transaction.atomic
-def _account_create(user) -> CreditAccount:
-    try:
-        # A savepoint: when two first requests race, the loser's INSERT waits on the
-        # unique index, fails once the winner commits, and reads the winner's row.
-        with transaction.atomic():
-            account = CreditAccount.objects.create(user=user, plan=Plan.FREE, balance=0)
-    except IntegrityError:
-        return CreditAccount.objects.get(user=user)
-    free = settings.FREE_PLAN_GENERATIONS
-    _append(
-        account,
-        kind=LedgerKind.GRANT,
-        amount=free,
-        reason=f"Free plan: {free} generations",
-        reference="plan:free",
-    )
-    return account
-
-
-def _locked_account(user) -> CreditAccount:
-    # Row lock for the rest of the transaction: concurrent reserves, refunds and
-    # resets for one user queue up here, so each reads the balance the previous
-    # one wrote and none can overdraw.
-    locked = CreditAccount.objects.select_for_update()
-    account = locked.filter(user=user).first()
-    if account is None:
-        account = locked.get(pk=_account_create(user).pk)
-    return account
-
-
-def _settle_ended_period(account: CreditAccount) -> None:
-    now = timezone.now()
-    if account.plan == Plan.PREMIUM and account.period_end and account.period_end <= now:
-        from .subscriptions import settle_ended_period  # that module builds on this one
-
-        settle_ended_period(account, now=now)
-
-
-def _append(
-    account: CreditAccount,
-    *,
-    kind: str,
-    amount: int,
-    reason: str,
-    reference: str = "",
-    created_by=None,
-) -> LedgerEntry:
-    """Move a locked account's balance by `amount` and record it."""
-    account.balance += amount
-    account.save(update_fields=["balance", "updated_at"])
-    return LedgerEntry.objects.create(
-        account=account,
-        kind=kind,
-        amount=amount,
-        balance_after=account.balance,
-        reason=reason,
-        reference=reference,
-        created_by=created_by,
-    )
 
 
 def credits_balance(*, user) -> int:
@@ -86,7 +20,7 @@ def credits_balance(*, user) -> int:
 
 
 def plan_cost(*, plan: str, kind: str, count: int) -> int:
-    """Credits one job costs on `plan` (read it from the account credits_lock returns).
+    """Credits one job costs on `plan` (read it from the locked, settled account).
 
     Free plan: one of its generations per job, whatever the kind or count. Premium:
     `GENERATION_COSTS[kind]` per output for images and edits, flat for the others.
@@ -102,44 +36,19 @@ def plan_cost(*, plan: str, kind: str, count: int) -> int:
     return unit
 
 
-@transaction.atomic
-def credits_reserve(*, user, amount: int, reference: str, reason: str) -> LedgerEntry | None:
-    """Take `amount` credits for the job named by `reference`; once per reference, a
-    second call returns the first reservation."""
-    if amount == 0:
-        return None
-    account = credits_lock(user=user)
-    existing = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
-    if existing is not None:
-        return existing
-    return credits_reserve_locked(
-        account=account, amount=amount, reference=reference, reason=reason
-    )
-
-
-def credits_lock(*, user) -> CreditAccount:
-    """The user's account, row-locked until the caller's transaction ends, its ended
-    period settled: one locking query for a caller that reserves in its own transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError("credits_lock needs a transaction.")
-    account = _locked_account(user)
-    _settle_ended_period(account)
-    return account
-
-
-def credits_reserve_locked(
+def credits_reserve(
     *, account: CreditAccount, amount: int, reference: str, reason: str
 ) -> LedgerEntry | None:
-    """Reserve for a `reference` not reserved before (a job being created), on an account
-    the caller holds from credits_lock(). No lookup first: every query here runs while
-    the account is locked; the ledger's unique constraint still refuses a second one."""
+    """Take `amount` credits for a job being created, on an account the caller holds
+    from credit_account_lock(). No lookup first: every query here runs while the account
+    is locked; the ledger's unique constraint refuses a second reserve of one reference."""
     if amount < 0:
         raise ValueError("A reservation cannot be negative.")
     if amount == 0:
         return None
     if account.balance < amount:
         raise QuotaExceeded(balance=account.balance, needed=amount, plan=account.plan)
-    return _append(
+    return ledger_append(
         account, kind=LedgerKind.RESERVE, amount=-amount, reason=reason, reference=reference
     )
 
@@ -151,8 +60,8 @@ def credits_refund(*, user, reference: str, reason: str) -> LedgerEntry | None:
     Credits reserved before a period reset or an expiry are not refunded: they
     belonged to a period that is over and would have expired with it.
     """
-    account = _locked_account(user)
-    _settle_ended_period(account)
+    account = credit_account_lock(user=user)
+    credits_settle_period(account=account)
     reserved = account.entries.filter(kind=LedgerKind.RESERVE, reference=reference).first()
     if reserved is None:
         return None
@@ -162,7 +71,7 @@ def credits_refund(*, user, reference: str, reason: str) -> LedgerEntry | None:
     if entries.filter(kind__in=[LedgerKind.RESET, LedgerKind.EXPIRY], pk__gt=reserved.pk).exists():
         logger.info("Not refunding %s: its credit period has ended", reference)
         return None
-    return _append(
+    return ledger_append(
         account, kind=LedgerKind.REFUND, amount=-reserved.amount, reason=reason, reference=reference
     )
 
@@ -173,8 +82,8 @@ def credits_grant(
 ) -> LedgerEntry:
     if amount <= 0:
         raise ValueError("A grant must be positive.")
-    account = _locked_account(user)
-    return _append(
+    account = credit_account_lock(user=user)
+    return ledger_append(
         account,
         kind=LedgerKind.GRANT,
         amount=amount,
@@ -191,12 +100,12 @@ def credits_adjust(*, user, amount: int, reason: str, created_by) -> LedgerEntry
         raise InvalidAdjustment("An adjustment needs a non-zero amount.")
     if not reason.strip():
         raise InvalidAdjustment("An adjustment needs a reason.")
-    account = _locked_account(user)
+    account = credit_account_lock(user=user)
     if account.balance + amount < 0:
         raise InvalidAdjustment(
             f"The balance is {account.balance}; it cannot go down by {-amount}."
         )
-    return _append(
+    return ledger_append(
         account,
         kind=LedgerKind.ADJUSTMENT,
         amount=amount,
@@ -209,13 +118,13 @@ def credits_adjust(*, user, amount: int, reason: str, created_by) -> LedgerEntry
 @transaction.atomic
 def credits_reset_free_quota(*, user, created_by) -> LedgerEntry | None:
     """Give a free-plan user their full free quota again; None when they already have it."""
-    account = _locked_account(user)
+    account = credit_account_lock(user=user)
     if account.plan != Plan.FREE:
         raise InvalidAdjustment("Only a free plan's quota can be reset.")
     free = settings.FREE_PLAN_GENERATIONS
     if account.balance == free:
         return None
-    return _append(
+    return ledger_append(
         account,
         kind=LedgerKind.RESET,
         amount=free - account.balance,

@@ -11,7 +11,7 @@ from billing.exceptions import PaymentRejected
 from billing.gateways import razorpay as gateway
 from billing.models import Payment, PaymentStatus, WebhookEvent
 
-from .credits import _locked_account
+from .ledger import credit_account_lock
 from .subscriptions import subscription_activate
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def payment_start(*, user) -> Payment:
 
 @transaction.atomic
 def _payment_mark_paid(*, payment: Payment, payment_id: str, payload: dict) -> Payment:
-    _locked_account(payment.user)  # account before payment, the order used everywhere
+    credit_account_lock(user=payment.user)  # account before payment, the order used everywhere
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status == PaymentStatus.PAID:
         if payment.razorpay_payment_id != payment_id:

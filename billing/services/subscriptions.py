@@ -19,7 +19,7 @@ from billing.models import (
     SubscriptionStatus,
 )
 
-from .credits import _append, _locked_account
+from .ledger import credit_account_lock, ledger_append
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def _period() -> timedelta:
 
 def _reset(account: CreditAccount, *, reason: str, reference: str) -> LedgerEntry:
     credits = settings.PREMIUM_CREDITS_PER_PERIOD
-    return _append(
+    return ledger_append(
         account,
         kind=LedgerKind.RESET,
         amount=credits - account.balance,
@@ -47,7 +47,7 @@ def subscription_activate(*, payment: Payment) -> Subscription:
     renewal while active extends the paid period, and the next monthly reset
     brings the new period's credits.
     """
-    account = _locked_account(payment.user)
+    account = credit_account_lock(user=payment.user)
     # Locked after the account, in the same order everywhere, so concurrent
     # callback and webhook for one payment run one after the other.
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -76,7 +76,7 @@ def subscription_activate(*, payment: Payment) -> Subscription:
     return subscription
 
 
-def subscription_expire_due(*, now: datetime | None = None) -> list[Subscription]:
+def subscriptions_expire_due(*, now: datetime | None = None) -> list[Subscription]:
     """End every subscription whose paid period is over; their credits expire."""
     now = now or timezone.now()
     ids = list(Subscription.objects.due_for_expiry(now).values_list("pk", flat=True))
@@ -86,7 +86,7 @@ def subscription_expire_due(*, now: datetime | None = None) -> list[Subscription
 @transaction.atomic
 def _subscription_expire(*, subscription_id: int, now: datetime) -> Subscription | None:
     user = Subscription.objects.select_related("user").get(pk=subscription_id).user
-    account = _locked_account(user)
+    account = credit_account_lock(user=user)
     subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
     if subscription.status != SubscriptionStatus.ACTIVE or subscription.current_period_end > now:
         return None  # renewed or expired by someone else meanwhile
@@ -99,7 +99,7 @@ def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
         subscription.status = SubscriptionStatus.EXPIRED
         subscription.save(update_fields=["status", "updated_at"])
     if account.balance:
-        _append(
+        ledger_append(
             account,
             kind=LedgerKind.EXPIRY,
             amount=-account.balance,
@@ -111,12 +111,15 @@ def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
     account.save(update_fields=["plan", "period_end", "updated_at"])
 
 
-def settle_ended_period(account: CreditAccount, *, now: datetime) -> None:
-    """Settle a locked premium account whose credit period is over: next period or expiry.
+def credits_settle_period(*, account: CreditAccount) -> None:
+    """Settle a locked account's ended premium period: the next period, or expiry.
 
-    Spending calls this so an ended period never lends its credits to the time
-    before the periodic jobs run.
+    Spending and refunds call this first, so an ended period never lends its credits
+    to the time before the periodic jobs run.
     """
+    now = timezone.now()
+    if account.plan != Plan.PREMIUM or not account.period_end or account.period_end > now:
+        return
     subscription = Subscription.objects.select_for_update().filter(user_id=account.user_id).first()
     if subscription is not None and subscription.is_active_at(now):
         _start_next_period(account, now=now)
@@ -124,7 +127,7 @@ def settle_ended_period(account: CreditAccount, *, now: datetime) -> None:
         _expire(account, subscription)
 
 
-def credits_reset_due(now: datetime):
+def credit_periods_due(now: datetime):
     """Premium accounts whose credit period is over while their subscription runs on."""
     return CreditAccount.objects.filter(
         plan=Plan.PREMIUM,
@@ -134,16 +137,16 @@ def credits_reset_due(now: datetime):
     )
 
 
-def credits_reset_period(*, now: datetime | None = None) -> list[CreditAccount]:
+def credit_periods_reset_due(*, now: datetime | None = None) -> list[CreditAccount]:
     """Start the next monthly credit period for premium subscriptions paid beyond it."""
     now = now or timezone.now()
-    ids = list(credits_reset_due(now).values_list("pk", flat=True))
-    return [account for pk in ids if (account := _credits_reset(account_id=pk, now=now))]
+    ids = list(credit_periods_due(now).values_list("pk", flat=True))
+    return [account for pk in ids if (account := _credit_period_reset(account_id=pk, now=now))]
 
 
 @transaction.atomic
-def _credits_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
-    account = credits_reset_due(now).select_for_update(of=("self",)).filter(pk=account_id).first()
+def _credit_period_reset(*, account_id: int, now: datetime) -> CreditAccount | None:
+    account = credit_periods_due(now).select_for_update(of=("self",)).filter(pk=account_id).first()
     if account is None:
         return None
     _start_next_period(account, now=now)

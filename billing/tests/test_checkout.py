@@ -4,6 +4,7 @@ from django.urls import reverse
 from billing import services
 from billing.exceptions import PaymentRejected
 from billing.models import LedgerKind, Payment, PaymentStatus, Plan, Subscription
+from testing.credits import reserve
 from testing.fake_razorpay import KEY_ID, checkout_response, sign, webhook_body
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_webhook_then_callback_grants_once(order, client, user, post_webhook):
         "order.paid", order_id=order.razorpay_order_id, payment_id=callback["razorpay_payment_id"]
     )
     assert post_webhook(body).content == b"activated"
-    services.credits_reserve(user=user, amount=3, reference="generation:1", reason="Image")
+    reserve(user=user, amount=3, reference="generation:1", reason="Image")
     client.force_login(user)
     client.post(reverse("billing:payment_verify"), callback)
     assert premium_grants(user) == 1
@@ -115,7 +116,7 @@ def test_renewal_while_active_extends_the_period(razorpay, user):
         user=user, **_as_kwargs(checkout_response(first.razorpay_order_id))
     )
     end = Subscription.objects.get(user=user).current_period_end
-    services.credits_reserve(user=user, amount=100, reference="generation:1", reason="Video")
+    reserve(user=user, amount=100, reference="generation:1", reason="Video")
     second = services.payment_start(user=user)
     services.payment_confirm_checkout(
         user=user, **_as_kwargs(checkout_response(second.razorpay_order_id))

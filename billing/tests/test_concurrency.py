@@ -8,6 +8,7 @@ from django.db import connection
 from billing import services
 from billing.exceptions import QuotaExceeded
 from billing.models import CreditAccount, LedgerEntry, LedgerKind
+from testing.credits import reserve
 
 
 def run_in_threads(count: int, work) -> list:
@@ -35,12 +36,10 @@ def run_in_threads(count: int, work) -> list:
 def test_concurrent_reserves_never_overdraw(transactional_db, user):
     services.credit_account_for(user=user)
 
-    def reserve(i):
-        return services.credits_reserve(
-            user=user, amount=1, reference=f"generation:{i}", reason="Image"
-        )
+    def reserve_one(i):
+        return reserve(user=user, amount=1, reference=f"generation:{i}", reason="Image")
 
-    results = run_in_threads(20, reserve)
+    results = run_in_threads(20, reserve_one)
 
     succeeded = [r for r in results if isinstance(r, LedgerEntry)]
     refused = [r for r in results if isinstance(r, QuotaExceeded)]
@@ -61,7 +60,7 @@ def test_concurrent_first_access_creates_one_account_and_one_grant(transactional
 
 
 def test_concurrent_refunds_of_one_job_refund_once(transactional_db, user):
-    services.credits_reserve(user=user, amount=1, reference="generation:1", reason="Image")
+    reserve(user=user, amount=1, reference="generation:1", reason="Image")
 
     results = run_in_threads(
         10,

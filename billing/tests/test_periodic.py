@@ -19,6 +19,7 @@ from billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from testing.credits import reserve
 from testing.fake_razorpay import checkout_response
 
 pytestmark = pytest.mark.django_db
@@ -52,15 +53,15 @@ def premium_user(razorpay, user):
 
 def test_subscription_is_active_until_its_period_end(premium_user):
     end = START + dt.timedelta(days=30)
-    assert services.subscription_expire_due(now=end - dt.timedelta(seconds=1)) == []
+    assert services.subscriptions_expire_due(now=end - dt.timedelta(seconds=1)) == []
     assert Subscription.objects.get(user=premium_user).status == SubscriptionStatus.ACTIVE
 
 
 def test_subscription_expires_exactly_at_its_period_end(premium_user):
     with time_machine.travel(START + dt.timedelta(days=1), tick=False):
-        services.credits_reserve(user=premium_user, amount=600, reference="g:1", reason="x")
+        reserve(user=premium_user, amount=600, reference="g:1", reason="x")
     with time_machine.travel(START + dt.timedelta(days=30), tick=False):
-        expired = services.subscription_expire_due()
+        expired = services.subscriptions_expire_due()
     assert [s.user for s in expired] == [premium_user]
     account = premium_user.credit_account
     account.refresh_from_db()
@@ -71,8 +72,8 @@ def test_subscription_expires_exactly_at_its_period_end(premium_user):
 
 def test_refund_after_expiry_gives_nothing_back(premium_user):
     with time_machine.travel(START + dt.timedelta(days=1), tick=False):
-        services.credits_reserve(user=premium_user, amount=20, reference="g:1", reason="x")
-    services.subscription_expire_due(now=START + dt.timedelta(days=31))
+        reserve(user=premium_user, amount=20, reference="g:1", reason="x")
+    services.subscriptions_expire_due(now=START + dt.timedelta(days=31))
     assert services.credits_refund(user=premium_user, reference="g:1", reason="r") is None
     assert services.credits_balance(user=premium_user) == 0
 
@@ -89,13 +90,13 @@ def test_expire_command_twice_changes_nothing_the_second_time(premium_user):
 def test_renewed_subscription_gets_new_credits_at_the_monthly_reset(razorpay, premium_user):
     with time_machine.travel(START + dt.timedelta(days=20), tick=False):
         pay(premium_user)  # paid until day 60
-        services.credits_reserve(user=premium_user, amount=1000, reference="g:1", reason="x")
+        reserve(user=premium_user, amount=1000, reference="g:1", reason="x")
     with time_machine.travel(START + dt.timedelta(days=30), tick=False):
-        assert services.subscription_expire_due() == []
-        assert "Would reset" in run("reset_quotas", "--dry-run")
+        assert services.subscriptions_expire_due() == []
+        assert "Would reset" in run("reset_credit_periods", "--dry-run")
         assert services.credits_balance(user=premium_user) == 600
-        assert "1 account(s) reset" in run("reset_quotas")
-        assert "0 account(s) reset" in run("reset_quotas")
+        assert "1 account(s) reset" in run("reset_credit_periods")
+        assert "0 account(s) reset" in run("reset_credit_periods")
     account = premium_user.credit_account
     account.refresh_from_db()
     assert account.balance == 1600
@@ -103,14 +104,14 @@ def test_renewed_subscription_gets_new_credits_at_the_monthly_reset(razorpay, pr
     reset = account.entries.filter(kind=LedgerKind.RESET).first()
     assert reset.amount == 1000
     with time_machine.travel(START + dt.timedelta(days=60), tick=False):
-        assert services.credits_reset_period() == []
-        assert len(services.subscription_expire_due()) == 1
+        assert services.credit_periods_reset_due() == []
+        assert len(services.subscriptions_expire_due()) == 1
 
 
 def test_last_period_is_not_reset_only_expired(premium_user):
     with time_machine.travel(START + dt.timedelta(days=30), tick=False):
-        assert services.credits_reset_period() == []
-        assert len(services.subscription_expire_due()) == 1
+        assert services.credit_periods_reset_due() == []
+        assert len(services.subscriptions_expire_due()) == 1
 
 
 def test_celery_tasks_run_the_services(premium_user):
@@ -151,9 +152,7 @@ def test_ledger_sum_equals_balance_through_premium_periods(premium_user, seed):
             if op == "reserve":
                 amount = rng.randint(1, 400)
                 with contextlib.suppress(QuotaExceeded):
-                    services.credits_reserve(
-                        user=user, amount=amount, reference=f"g:{step}", reason="r"
-                    )
+                    reserve(user=user, amount=amount, reference=f"g:{step}", reason="r")
             elif op == "refund":
                 ref = f"g:{rng.randrange(max(step, 1))}"
                 services.credits_refund(user=user, reference=ref, reason="r")
@@ -172,8 +171,8 @@ def test_ledger_sum_equals_balance_through_premium_periods(premium_user, seed):
                 )
                 services.subscription_activate(payment=payment)
             else:
-                services.credits_reset_period()
-                services.subscription_expire_due()
+                services.credit_periods_reset_due()
+                services.subscriptions_expire_due()
         account = user.credit_account
         account.refresh_from_db()
         assert account.balance >= 0
@@ -184,10 +183,10 @@ def test_ledger_sum_equals_balance_through_premium_periods(premium_user, seed):
 def test_spending_after_the_period_end_expires_premium_before_the_job_runs(premium_user):
     with time_machine.travel(START + dt.timedelta(days=30), tick=False):
         with pytest.raises(QuotaExceeded) as excinfo:
-            services.credits_reserve(user=premium_user, amount=1, reference="g:1", reason="x")
+            reserve(user=premium_user, amount=1, reference="g:1", reason="x")
         assert excinfo.value.plan == Plan.FREE
         # The refused reserve rolled back with its settlement; the job settles for real.
-        assert len(services.subscription_expire_due()) == 1
+        assert len(services.subscriptions_expire_due()) == 1
     assert premium_user.credit_account.entries.filter(kind=LedgerKind.EXPIRY).count() == 1
     assert Subscription.objects.get(user=premium_user).status == SubscriptionStatus.EXPIRED
 
@@ -195,8 +194,8 @@ def test_spending_after_the_period_end_expires_premium_before_the_job_runs(premi
 def test_spending_after_a_monthly_period_end_starts_the_next_period(razorpay, premium_user):
     with time_machine.travel(START + dt.timedelta(days=10), tick=False):
         pay(premium_user)
-        services.credits_reserve(user=premium_user, amount=100, reference="g:1", reason="x")
+        reserve(user=premium_user, amount=100, reference="g:1", reason="x")
     with time_machine.travel(START + dt.timedelta(days=30, hours=1), tick=False):
-        services.credits_reserve(user=premium_user, amount=5, reference="g:2", reason="x")
-        assert services.credits_reset_period() == []
+        reserve(user=premium_user, amount=5, reference="g:2", reason="x")
+        assert services.credit_periods_reset_due() == []
     assert services.credits_balance(user=premium_user) == 1595

@@ -2,6 +2,7 @@ import pytest
 
 from billing import services
 from billing.models import Payment, PaymentStatus, Plan, WebhookEvent
+from testing.credits import reserve
 from testing.fake_razorpay import webhook_body
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_payment_captured_activates_premium(order, user, post_webhook):
 def test_duplicate_event_id_is_processed_once(order, user, post_webhook):
     body = webhook_body("payment.captured", order_id=order.razorpay_order_id, payment_id="pay_1")
     post_webhook(body, event_id="evt_1")
-    services.credits_reserve(user=user, amount=5, reference="generation:1", reason="x")
+    reserve(user=user, amount=5, reference="generation:1", reason="x")
     response = post_webhook(body, event_id="evt_1")
     assert (response.status_code, response.content) == (200, b"duplicate")
     assert WebhookEvent.objects.count() == 1

@@ -79,8 +79,9 @@ def generation_submit(
     if request.kind == Kind.EDIT:
         _check_edit_source(user=user, source_output=source_output, source_bytes=source_bytes)
     outputs = request.count if request.kind in (Kind.IMAGE, Kind.EDIT) else 1
-    # Locked first: the cost depends on the plan, and concurrent submits queue here.
-    account = billing.credits_lock(user=user)
+    # Locked and settled first: the cost depends on the plan, and concurrent submits queue here.
+    account = billing.credit_account_lock(user=user)
+    billing.credits_settle_period(account=account)
     cost = billing.plan_cost(plan=account.plan, kind=request.kind, count=outputs)
     generation = Generation.objects.create(
         user=user,
@@ -100,7 +101,7 @@ def generation_submit(
         credits_charged=cost,
         retry_of=retry_of,
     )
-    billing.credits_reserve_locked(
+    billing.credits_reserve(
         account=account,
         amount=cost,
         reference=generation.reference,

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from billing import services as billing
 from generation.models import Generation, Output, OutputKind, Status
+from testing.credits import reserve
 from testing.mfa import log_in_as_staff
 
 from .factories import GenerationFactory, OutputFactory
@@ -48,7 +49,7 @@ def test_retry_reports_a_user_out_of_credits(staff, user):
 
 def test_cancel_queued_refunds_the_reserved_credits(staff, user):
     job = GenerationFactory(user=user, status=Status.QUEUED, credits_charged=1)
-    billing.credits_reserve(user=user, amount=1, reference=job.reference, reason="job")
+    reserve(user=user, amount=1, reference=job.reference, reason="job")
     act(staff, "cancel_unfinished", job)
     job.refresh_from_db()
     assert job.status == Status.CANCELED

@@ -4,13 +4,13 @@ checks, so the row lock is what is under test."""
 
 import pytest
 
-from billing import services as billing
 from billing.models import LedgerEntry, LedgerKind
 from billing.tests.test_concurrency import run_in_threads
 from generation import services
 from generation.models import Generation, Output, Status
 from generation.providers import Outcome, OutputFile
 from generation.tests.factories import GenerationFactory, png_bytes
+from testing.credits import reserve
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +20,7 @@ FINISHERS = 8
 @pytest.fixture
 def running_job(user):
     job = GenerationFactory(user=user, status=Status.RUNNING, count=2, credits_charged=2)
-    billing.credits_reserve(user=user, amount=2, reference=job.reference, reason="Image")
+    reserve(user=user, amount=2, reference=job.reference, reason="Image")
     return job
 
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Would expire: {subscription}")
             self.stdout.write(f"{len(due)} subscription(s) due (dry run, nothing changed).")
             return
-        expired = services.subscription_expire_due()
+        expired = services.subscriptions_expire_due()
         for subscription in expired:
             self.stdout.write(f"Expired: {subscription}")
         self.stdout.write(f"{len(expired)} subscription(s) expired.")

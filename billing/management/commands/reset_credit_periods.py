@@ -14,12 +14,12 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         credits = settings.PREMIUM_CREDITS_PER_PERIOD
         if dry_run:
-            due = services.credits_reset_due(timezone.now()).select_related("user")
+            due = services.credit_periods_due(timezone.now()).select_related("user")
             for account in due:
                 self.stdout.write(f"Would reset: {account.user} {account.balance} → {credits}")
             self.stdout.write(f"{len(due)} account(s) due (dry run, nothing changed).")
             return
-        reset = services.credits_reset_period()
+        reset = services.credit_periods_reset_due()
         for account in reset:
             self.stdout.write(f"Reset: {account.user} to {credits} until {account.period_end}")
         self.stdout.write(f"{len(reset)} account(s) reset.")
