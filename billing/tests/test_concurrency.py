@@ -1,36 +1,12 @@
 """Real threads on real PostgreSQL connections: the row lock is what is under test."""
 
 import json
-import threading
-
-from django.db import connection
 
 from billing import services
 from billing.exceptions import QuotaExceeded
 from billing.models import CreditAccount, LedgerEntry, LedgerKind
 from testing.credits import reserve
-
-
-def run_in_threads(count: int, work) -> list:
-    """Start `count` threads at once; each returns work(i) or the exception it raised."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+from testing.threads import run_in_threads
 
 
 def test_concurrent_reserves_never_overdraw(transactional_db, user):

@@ -5,12 +5,12 @@ checks, so the row lock is what is under test."""
 import pytest
 
 from billing.models import LedgerEntry, LedgerKind
-from billing.tests.test_concurrency import run_in_threads
 from generation import services
 from generation.models import Generation, Output, Status
 from generation.providers import Outcome, OutputFile
 from generation.tests.factories import GenerationFactory, png_bytes
 from testing.credits import reserve
+from testing.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
