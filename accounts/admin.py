@@ -280,7 +280,7 @@ class UserAdmin(BaseUserAdmin):
                 if operation(user=user, by=request.user):
                     self.log_change(request, user, done)
                     changed += 1
-            except services.NotAllowed as refused:
+            except services.StaffActionRefused as refused:
                 self.message_user(request, f"{user}: {refused}", messages.ERROR)
         self.message_user(request, f"{done}: {changed} user(s).", messages.SUCCESS)
 

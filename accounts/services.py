@@ -5,14 +5,14 @@ from django.db import transaction
 from .models import User
 
 
-class NotAllowed(Exception):
+class StaffActionRefused(Exception):
     """The acting staff member may not do this."""
 
 
 def _require_superuser(by) -> None:
     # `by=None` is an operator at the shell (a management command), who has the database anyway.
     if by is not None and not by.is_superuser:
-        raise NotAllowed("Only superusers can change who is staff.")
+        raise StaffActionRefused("Only superusers can change who is staff.")
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def user_make_staff(*, user: User, by: User | None) -> bool:
     """Give `user` access to the admin; False when they already had it."""
     _require_superuser(by)
     if not user.is_active:
-        raise NotAllowed(f"{user} is deactivated.")
+        raise StaffActionRefused(f"{user} is deactivated.")
     return User.objects.filter(pk=user.pk, is_staff=False).update(is_staff=True) == 1
 
 
@@ -29,7 +29,7 @@ def user_remove_staff(*, user: User, by: User | None) -> bool:
     """Take admin access (and superuser rights) away; False when `user` had none."""
     _require_superuser(by)
     if by is not None and user.pk == by.pk:
-        raise NotAllowed("You cannot remove your own staff access.")
+        raise StaffActionRefused("You cannot remove your own staff access.")
     return (
         User.objects.filter(pk=user.pk, is_staff=True).update(is_staff=False, is_superuser=False)
         == 1
@@ -40,7 +40,7 @@ def user_remove_staff(*, user: User, by: User | None) -> bool:
 def user_deactivate(*, user: User, by: User | None) -> bool:
     """Stop `user` from signing in; their data stays. False when already inactive."""
     if by is not None and user.pk == by.pk:
-        raise NotAllowed("You cannot deactivate yourself.")
+        raise StaffActionRefused("You cannot deactivate yourself.")
     if user.is_superuser and by is not None and not by.is_superuser:
-        raise NotAllowed("Only superusers can deactivate a superuser.")
+        raise StaffActionRefused("Only superusers can deactivate a superuser.")
     return User.objects.filter(pk=user.pk, is_active=True).update(is_active=False) == 1

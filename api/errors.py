@@ -7,7 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apikeys.services import IdempotencyConflict
 from billing.exceptions import QuotaExceeded
-from generation.exceptions import InvalidRequest, NotAllowed
+from generation.exceptions import InvalidRequest, JobStateConflict
 from generation.ratelimits import RateLimited
 
 
@@ -98,8 +98,9 @@ def register(api) -> None:
     def rate_limited(request, exc):
         return respond(request, 429, _body("rate_limited", exc.message), exc.retry_after)
 
-    @api.exception_handler(NotAllowed)
-    def not_allowed(request, exc):
+    @api.exception_handler(JobStateConflict)
+    def job_state_conflict(request, exc):
+        # The code predates the exception's name; clients match on "not_allowed".
         return respond(request, 409, _body("not_allowed", exc.message))
 
     @api.exception_handler(IdempotencyConflict)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from billing.exceptions import QuotaExceeded
 
 from . import services
-from .exceptions import NotAllowed
+from .exceptions import JobStateConflict
 from .models import Generation, Image, Output, ReplicateWebhookEvent, Status, Video
 
 
@@ -82,7 +82,7 @@ class GenerationAdmin(admin.ModelAdmin):
         ):
             try:
                 services.generation_retry(user=job.user, generation_id=job.pk)
-            except (NotAllowed, QuotaExceeded) as refused:
+            except (JobStateConflict, QuotaExceeded) as refused:
                 self.message_user(request, f"Job #{job.pk}: {refused}", messages.ERROR)
             else:
                 self.log_change(request, job, "Retried")
@@ -97,7 +97,7 @@ class GenerationAdmin(admin.ModelAdmin):
                 services.generation_cancel(user=job.user, generation_id=job.pk)
                 self.log_change(request, job, "Canceled")
                 canceled += 1
-            except NotAllowed:
+            except JobStateConflict:
                 pass
         self.message_user(request, f"{canceled} job(s) canceled.", messages.SUCCESS)
 

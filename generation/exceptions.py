@@ -7,8 +7,8 @@ class InvalidRequest(Exception):
         self.field = field
 
 
-class NotAllowed(Exception):
-    """The object exists but is in a state that forbids the action (e.g. cancel a finished job)."""
+class JobStateConflict(Exception):
+    """The job's state forbids the action: cancel a finished job, retry a running one."""
 
     def __init__(self, message: str):
         super().__init__(message)

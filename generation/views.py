@@ -12,7 +12,7 @@ from billing import services as billing
 from billing.services import QuotaExceeded
 
 from . import services
-from .exceptions import InvalidRequest, NotAllowed
+from .exceptions import InvalidRequest, JobStateConflict
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .gallery_cache import gallery_version
 from .models import Generation, Kind, Output
@@ -182,7 +182,7 @@ def job_cancel(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
     try:
         job = services.generation_cancel(user=request.user, generation_id=job.pk)
-    except NotAllowed as refused:
+    except JobStateConflict as refused:
         messages.error(request, str(refused))
     if _is_htmx(request):
         return render(request, "generation/partials/job.html", {"job": job})
@@ -196,7 +196,7 @@ def job_retry(request, pk):
     try:
         check_generation_rate(request)
         services.generation_retry(user=request.user, generation_id=job.pk)
-    except (NotAllowed, RateLimited, QuotaExceeded, InvalidRequest) as refused:
+    except (JobStateConflict, RateLimited, QuotaExceeded, InvalidRequest) as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, "Queued again.")

@@ -67,23 +67,23 @@ def test_commands_have_help(command, capsys):
 
 def test_only_superusers_change_who_is_staff(make_user, user):
     helper = make_user(is_staff=True)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.StaffActionRefused):
         services.user_make_staff(user=user, by=helper)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.StaffActionRefused):
         services.user_remove_staff(user=helper, by=helper)
 
 
 def test_deactivated_users_are_not_made_staff(make_user, user):
     user.is_active = False
     user.save()
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.StaffActionRefused):
         services.user_make_staff(user=user, by=make_user(is_staff=True, is_superuser=True))
 
 
 def test_staff_cannot_deactivate_themselves_or_a_superuser(make_user):
     helper = make_user(is_staff=True)
     boss = make_user(is_staff=True, is_superuser=True)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.StaffActionRefused):
         services.user_deactivate(user=helper, by=helper)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.StaffActionRefused):
         services.user_deactivate(user=boss, by=helper)

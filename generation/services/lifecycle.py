@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from billing import services as billing
 
-from ..exceptions import NotAllowed
+from ..exceptions import JobStateConflict
 from ..gallery_cache import gallery_changed
 from ..models import Generation, Kind, Output, OutputKind, Status, output_upload_to
 from ..options import COLORS, STYLES
@@ -195,7 +195,7 @@ def generation_fail(*, generation_id: int, reason: str, status: str = Status.FAI
 def generation_cancel(*, user, generation_id: int) -> Generation:
     generation = Generation.objects.get(pk=generation_id, user=user)
     if generation.is_finished:
-        raise NotAllowed("This job has already finished.")
+        raise JobStateConflict("This job has already finished.")
     generation_fail(generation_id=generation.pk, reason="Canceled by you.", status=Status.CANCELED)
     if generation.provider_job_id:
         _cancel_remote(get_provider(generation.provider), generation.provider_job_id)

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from billing import services as billing
 
-from ..exceptions import InvalidRequest, NotAllowed
+from ..exceptions import InvalidRequest, JobStateConflict
 from ..models import Generation, Kind, Output, OutputKind, Status, Via
 from ..options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 
@@ -135,11 +135,11 @@ def enqueue(generation_id: int) -> None:
 def generation_retry(*, user, generation_id: int) -> Generation:
     original = Generation.objects.get(pk=generation_id, user=user)
     if original.status not in (Status.FAILED, Status.CANCELED):
-        raise NotAllowed("Only failed or canceled jobs can be retried.")
+        raise JobStateConflict("Only failed or canceled jobs can be retried.")
     source_bytes = None
     if original.kind == Kind.EDIT and original.source_output is None:
         if not original.source_file:
-            raise NotAllowed("The image this edit started from is gone.")
+            raise JobStateConflict("The image this edit started from is gone.")
         source_bytes = original.source_file.read()
     return generation_submit(
         user=user,

@@ -26,6 +26,6 @@ class Command(BaseCommand):
         operation = services.user_remove_staff if remove else services.user_make_staff
         try:
             changed = operation(user=user, by=None)
-        except services.NotAllowed as refused:
+        except services.StaffActionRefused as refused:
             raise CommandError(str(refused)) from refused
         self.stdout.write(f"{verb}: {user}." if changed else f"Nothing to do for {user}.")
