@@ -112,7 +112,7 @@ def create_video(
     payload: VideoIn,
     idempotency_key: str | None = _idempotency_header(),
 ):
-    req = generation.GenerationRequest(kind=Kind.VIDEO, count=1, **payload.dict())
+    req = generation.GenerationRequest(kind=Kind.VIDEO, **payload.dict())
     return _submit(
         request,
         response,

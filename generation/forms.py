@@ -45,7 +45,7 @@ class GenerateForm(forms.Form):
             style=data["style"],
             color=data["color"],
             size=data["size"],
-            count=data["count"] if data["kind"] == Kind.IMAGE else 1,
+            count=data["count"],  # a video makes one whatever the count: GenerationRequest.outputs
             seed=data["seed"],
         )
 

@@ -31,6 +31,12 @@ class GenerationRequest:
     seed: int | None = None
     edit_operation: str = ""
 
+    @property
+    def outputs(self) -> int:
+        """How many outputs the job makes and is charged for: images and edits as
+        many as asked, the other kinds one whatever the count."""
+        return self.count if self.kind in (Kind.IMAGE, Kind.EDIT) else 1
+
 
 def validate_request(request: GenerationRequest) -> None:
     prompt = request.prompt.strip()
@@ -78,11 +84,10 @@ def generation_submit(
     validate_request(request)
     if request.kind == Kind.EDIT:
         _check_edit_source(user=user, source_output=source_output, source_bytes=source_bytes)
-    outputs = request.count if request.kind in (Kind.IMAGE, Kind.EDIT) else 1
     # Locked and settled first: the cost depends on the plan, and concurrent submits queue here.
     account = billing.credit_account_lock(user=user)
     billing.credits_settle_period(account=account)
-    cost = billing.plan_cost(plan=account.plan, kind=request.kind, count=outputs)
+    cost = billing.plan_cost(plan=account.plan, kind=request.kind, count=request.outputs)
     generation = Generation.objects.create(
         user=user,
         kind=request.kind,
@@ -93,7 +98,7 @@ def generation_submit(
         color=request.color,
         width=request.size,
         height=request.size,
-        count=outputs,
+        count=request.outputs,
         seed=request.seed,
         edit_operation=request.edit_operation,
         source_output=source_output,

@@ -33,6 +33,17 @@ def test_submit_reserves_credits_and_the_job_runs_to_stored_outputs(
     assert all(o.file.storage.exists(o.file.name) and o.width == 512 for o in outputs)
 
 
+@pytest.mark.parametrize("kind, outputs", [("image", 3), ("edit", 3), ("video", 1), ("enhance", 1)])
+def test_images_and_edits_make_as_many_outputs_as_asked_and_the_other_kinds_one(kind, outputs):
+    assert image_request(kind=kind, count=3).outputs == outputs
+
+
+@pytest.mark.django_db
+def test_a_video_asked_for_three_times_is_one_video(user):
+    job = services.generation_submit(user=user, request=image_request(kind="video", count=3))
+    assert job.count == 1
+
+
 BAD_REQUESTS = [
     {"prompt": ""},
     {"prompt": "   "},
