@@ -64,7 +64,7 @@ def get_image(request, image_id: int):
 )
 def delete_image(request, image_id: int):
     image = get_object_or_404(Image, pk=image_id, user=request.user)
-    generation.output_delete(user=request.user, output_id=image.pk)
+    generation.output_delete(output=image)
     return Status(204, None)
 
 

@@ -184,5 +184,5 @@ def get_generation(request, generation_id: int):
 )
 def cancel_generation(request, generation_id: int):
     job = get_object_or_404(Generation, pk=generation_id, user=request.user)
-    job = generation.generation_cancel(user=request.user, generation_id=job.pk)
+    job = generation.generation_cancel(generation=job, by=request.user)
     return generation_json(request, job)

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -6,7 +8,7 @@ from billing.exceptions import QuotaExceeded
 
 from . import services
 from .exceptions import JobStateConflict
-from .models import Generation, Image, Output, ReplicateWebhookEvent, Status, Video
+from .models import Generation, Image, Output, ReplicateWebhookEvent, Video
 
 
 def _owner_link(obj) -> str:
@@ -74,32 +76,34 @@ class GenerationAdmin(admin.ModelAdmin):
     def owner(self, obj):
         return _owner_link(obj)
 
-    @admin.action(description="Retry selected failed jobs")
+    @admin.action(description="Retry selected failed or canceled jobs")
     def retry_failed(self, request, queryset):
-        retried = 0
-        for job in queryset.filter(status__in=[Status.FAILED, Status.CANCELED]).select_related(
-            "user"
-        ):
-            try:
-                services.generation_retry(user=job.user, generation_id=job.pk)
-            except (JobStateConflict, QuotaExceeded) as refused:
-                self.message_user(request, f"Job #{job.pk}: {refused}", messages.ERROR)
-            else:
-                self.log_change(request, job, "Retried")
-                retried += 1
+        retried = self._each(request, queryset, services.generation_retry, "Retried")
         self.message_user(request, f"{retried} job(s) queued again.", messages.SUCCESS)
 
     @admin.action(description="Cancel selected queued or running jobs (refunds credits)")
     def cancel_unfinished(self, request, queryset):
-        canceled = 0
-        for job in queryset.unfinished().select_related("user"):
-            try:
-                services.generation_cancel(user=job.user, generation_id=job.pk)
-                self.log_change(request, job, "Canceled")
-                canceled += 1
-            except JobStateConflict:
-                pass
+        def cancel(*, generation):
+            return services.generation_cancel(generation=generation, by=request.user)
+
+        canceled = self._each(request, queryset, cancel, "Canceled")
         self.message_user(request, f"{canceled} job(s) canceled.", messages.SUCCESS)
+
+    def _each(self, request, queryset, operation, done: str) -> int:
+        """Run `operation` on each selected job; the service refuses what the job's
+        state forbids, and the refusals are listed once per reason."""
+        changed, refused = 0, defaultdict(list)
+        for job in queryset.select_related("user"):
+            try:
+                operation(generation=job)
+            except (JobStateConflict, QuotaExceeded) as error:
+                refused[str(error)].append(f"#{job.pk}")
+            else:
+                self.log_change(request, job, done)
+                changed += 1
+        for reason, jobs in refused.items():
+            self.message_user(request, f"Job {', '.join(jobs)}: {reason}", messages.ERROR)
+        return changed
 
 
 class OutputAdminBase(admin.ModelAdmin):

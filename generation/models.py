@@ -25,20 +25,22 @@ class Via(models.TextChoices):
     API = "api", "API"
 
 
-UNFINISHED = (Status.QUEUED, Status.RUNNING)
-FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELED)
-
-
 class GenerationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
     def unfinished(self):
-        return self.filter(status__in=UNFINISHED)
+        return self.filter(status__in=Generation.UNFINISHED)
 
 
 class Generation(models.Model):
     """One request to a model: what was asked, how it went, what it cost."""
+
+    # What may happen to a job in each status. Services check these under the row
+    # lock; the admin, the pages and the API read them.
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELED)
+    RETRYABLE = (Status.FAILED, Status.CANCELED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generations"
@@ -93,7 +95,30 @@ class Generation(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in FINISHED
+        return self.status in self.FINISHED
+
+    @property
+    def cancel_refusal(self) -> str:
+        """Why this job cannot be canceled, or "" when it can."""
+        return "" if self.status in self.UNFINISHED else "This job has already finished."
+
+    @property
+    def can_cancel(self) -> bool:
+        return not self.cancel_refusal
+
+    @property
+    def retry_refusal(self) -> str:
+        """Why this job cannot be run again, or "" when it can: it must have ended
+        without outputs, and an edit needs the image it started from."""
+        if self.status not in self.RETRYABLE:
+            return "Only failed or canceled jobs can be retried."
+        if self.kind == Kind.EDIT and self.source_output_id is None and not self.source_file:
+            return "The image this edit started from is gone."
+        return ""
+
+    @property
+    def can_retry(self) -> bool:
+        return not self.retry_refusal
 
     @property
     def reference(self) -> str:

@@ -181,7 +181,7 @@ def job_status(request, pk):
 def job_cancel(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
     try:
-        job = services.generation_cancel(user=request.user, generation_id=job.pk)
+        job = services.generation_cancel(generation=job, by=request.user)
     except JobStateConflict as refused:
         messages.error(request, str(refused))
     if _is_htmx(request):
@@ -195,7 +195,7 @@ def job_retry(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
     try:
         check_generation_rate(request)
-        services.generation_retry(user=request.user, generation_id=job.pk)
+        services.generation_retry(generation=job)
     except (JobStateConflict, RateLimited, QuotaExceeded, InvalidRequest) as refused:
         messages.error(request, str(refused))
     else:
@@ -262,7 +262,7 @@ def output_file(request, pk):
 def output_favorite(request, pk):
     output = _owned_output(request, pk)
     favorite = request.POST.get("favorite") == "1"
-    output = services.output_set_favorite(user=request.user, output_id=output.pk, favorite=favorite)
+    output = services.output_set_favorite(output=output, favorite=favorite)
     if _is_htmx(request):
         return render(request, "generation/partials/favorite_button.html", {"output": output})
     return redirect("generation:output_detail", pk=output.pk)
@@ -272,7 +272,7 @@ def output_favorite(request, pk):
 def output_delete(request, pk):
     output = _owned_output(request, pk)
     if request.method == "POST":
-        services.output_delete(user=request.user, output_id=output.pk)
+        services.output_delete(output=output)
         messages.success(request, "Deleted.")
         return redirect("generation:gallery")
     return render(request, "generation/output_confirm_delete.html", {"output": output})

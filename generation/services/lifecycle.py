@@ -176,10 +176,17 @@ def _record_success(generation_id: int, outputs: list[Output], text: str) -> boo
 
 @transaction.atomic
 def generation_fail(*, generation_id: int, reason: str, status: str = Status.FAILED) -> bool:
-    """End a job without outputs and give its credits back, once."""
+    """End a job without outputs and give its credits back, once. False if it had ended."""
+    # Locked so the worker, a webhook and a cancel ending the job together end it once.
     generation = Generation.objects.select_for_update().get(pk=generation_id)
     if generation.is_finished:
         return False
+    _end_without_outputs(generation, reason=reason, status=status)
+    return True
+
+
+def _end_without_outputs(generation: Generation, *, reason: str, status: str) -> None:
+    """The caller holds the row lock and has checked that the job is unfinished."""
     generation.status = status
     generation.error = reason[:1000]
     generation.finished_at = timezone.now()
@@ -189,18 +196,20 @@ def generation_fail(*, generation_id: int, reason: str, status: str = Status.FAI
         reference=generation.reference,
         reason=f"Refund: {generation.get_kind_display()} #{generation.pk} {status}",
     )
-    return True
 
 
-def generation_cancel(*, user, generation_id: int) -> Generation:
-    generation = Generation.objects.get(pk=generation_id, user=user)
-    if generation.is_finished:
-        raise JobStateConflict("This job has already finished.")
-    generation_fail(generation_id=generation.pk, reason="Canceled by you.", status=Status.CANCELED)
-    if generation.provider_job_id:
-        _cancel_remote(get_provider(generation.provider), generation.provider_job_id)
-    generation.refresh_from_db()
-    return generation
+def generation_cancel(*, generation: Generation, by) -> Generation:
+    """Cancel a queued or running job for its owner or a staff member `by`, and refund it."""
+    with transaction.atomic():
+        # Re-read under the lock: the worker may have finished the job since it was loaded.
+        locked = Generation.objects.select_for_update().get(pk=generation.pk)
+        if not locked.can_cancel:
+            raise JobStateConflict(locked.cancel_refusal)
+        reason = "Canceled by you." if by.pk == locked.user_id else "Canceled by support."
+        _end_without_outputs(locked, reason=reason, status=Status.CANCELED)
+    if locked.provider_job_id:  # after the commit: never call a provider inside a transaction
+        _cancel_remote(get_provider(locked.provider), locked.provider_job_id)
+    return locked
 
 
 def _cancel_remote(provider, provider_job_id: str) -> None:

@@ -6,14 +6,13 @@ from ..gallery_cache import gallery_changed
 from ..models import Output
 
 
-def output_set_favorite(*, user, output_id: int, favorite: bool) -> Output:
-    output = Output.objects.get(pk=output_id, user=user)
+def output_set_favorite(*, output: Output, favorite: bool) -> Output:
     output.favorite = favorite
     output.save(update_fields=["favorite"])
-    transaction.on_commit(lambda: gallery_changed(user.pk))
+    transaction.on_commit(lambda: gallery_changed(output.user_id))
     return output
 
 
-def output_delete(*, user, output_id: int) -> None:
+def output_delete(*, output: Output) -> None:
     """Delete an output and, once that commits, its file (see signals.py for cascades)."""
-    Output.objects.get(pk=output_id, user=user).delete()
+    output.delete()

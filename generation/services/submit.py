@@ -11,7 +11,7 @@ from django.db import transaction
 from billing import services as billing
 
 from ..exceptions import InvalidRequest, JobStateConflict
-from ..models import Generation, Kind, Output, OutputKind, Status, Via
+from ..models import Generation, Kind, Output, OutputKind, Via
 from ..options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 
 logger = logging.getLogger(__name__)
@@ -137,17 +137,19 @@ def enqueue(generation_id: int) -> None:
         logger.exception("could not queue generation %s; left for the sweeper", generation_id)
 
 
-def generation_retry(*, user, generation_id: int) -> Generation:
-    original = Generation.objects.get(pk=generation_id, user=user)
-    if original.status not in (Status.FAILED, Status.CANCELED):
-        raise JobStateConflict("Only failed or canceled jobs can be retried.")
+@transaction.atomic
+def generation_retry(*, generation: Generation) -> Generation:
+    """Run a failed or canceled job again as a new job of its owner, charged again."""
+    # Re-read under the lock: an edit's source image deleted meanwhile waits for us
+    # (its delete clears `source_output` on this row), so the check below holds.
+    original = Generation.objects.select_for_update().get(pk=generation.pk)
+    if not original.can_retry:
+        raise JobStateConflict(original.retry_refusal)
     source_bytes = None
     if original.kind == Kind.EDIT and original.source_output is None:
-        if not original.source_file:
-            raise JobStateConflict("The image this edit started from is gone.")
         source_bytes = original.source_file.read()
     return generation_submit(
-        user=user,
+        user=generation.user,
         request=request_from(original),
         via=original.via,
         source_output=original.source_output,

@@ -121,7 +121,7 @@ def test_running_the_task_twice_makes_one_set_of_outputs_and_one_charge(user):
 def test_cancel_refunds_and_a_late_result_is_discarded(user):
     job = services.generation_submit(user=user, request=image_request())
 
-    services.generation_cancel(user=user, generation_id=job.pk)
+    services.generation_cancel(generation=job, by=user)
     services.generation_run(generation_id=job.pk)
 
     job.refresh_from_db()
@@ -149,7 +149,7 @@ def test_retry_of_a_failed_job_runs_it_again_as_a_new_job(user, django_capture_o
     services.generation_fail(generation_id=job.pk, reason="transient")
 
     with django_capture_on_commit_callbacks(execute=True):
-        retried = services.generation_retry(user=user, generation_id=job.pk)
+        retried = services.generation_retry(generation=job)
 
     retried.refresh_from_db()
     assert retried.retry_of == job
@@ -165,7 +165,7 @@ def test_deleting_an_output_deletes_its_file(user, django_capture_on_commit_call
     storage, name = output.file.storage, output.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.output_delete(user=user, output_id=output.pk)
+        services.output_delete(output=output)
 
     assert not Output.objects.filter(pk=output.pk).exists()
     assert not storage.exists(name)

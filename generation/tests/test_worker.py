@@ -38,7 +38,7 @@ def test_canceling_a_running_remote_job_cancels_it_there_and_refunds(
     assert wait_until(lambda: Generation.objects.get(pk=job.pk).provider_job_id)
     job.refresh_from_db()
 
-    services.generation_cancel(user=user, generation_id=job.pk)
+    services.generation_cancel(generation=job, by=user)
 
     assert status_of(job) == Status.CANCELED
     assert fake_replicate.canceled == [job.provider_job_id]
