@@ -15,7 +15,7 @@ from . import services
 from .exceptions import InvalidRequest, JobStateConflict
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .gallery_cache import gallery_version
-from .models import Generation, Kind, Output
+from .models import Generation, Kind, Output, Status
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
 from .responses import output_file_response
@@ -156,7 +156,7 @@ def enhance_status(request, pk):
 def _enhanced_field(request, job):
     job.refresh_from_db()  # with an inline worker the job may already be done
     context = {"prompt": job.result_text or job.prompt, "job": job}
-    if job.status == "failed":
+    if job.status == Status.FAILED:
         context["error"] = job.error
     return render(request, "generation/partials/prompt_field.html", context)
 
