@@ -57,16 +57,16 @@ class GenerationAdmin(admin.ModelAdmin):
     search_fields = ["prompt", "user__email"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    raw_id_fields = ["user", "source_output", "retry_of"]
-    readonly_fields = [
-        "provider_job_id",
-        "started_at",
-        "finished_at",
-        "credits_charged",
-        "result_text",
-    ]
     inlines = [OutputInline]
     actions = ["retry_failed", "cancel_unfinished"]
+
+    # A job is a record of what was asked, charged and delivered: staff view it, and
+    # end or rerun it only through the actions, whose services refund and charge.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="Prompt")
     def prompt_short(self, obj):

@@ -57,6 +57,23 @@ def test_cancel_queued_refunds_the_reserved_credits(staff, user):
     assert billing.credits_balance(user=user) == 5
 
 
+def test_staff_cannot_end_a_job_from_its_change_form_without_its_refund(staff, user):
+    job = GenerationFactory(user=user, status=Status.RUNNING, credits_charged=1)
+    reserve(user=user, amount=1, reference=job.reference, reason="job")
+    change = reverse("admin:generation_generation_change", args=[job.pk])
+
+    assert 'name="status"' not in staff.get(change).content.decode()
+    staff.post(change, {"status": Status.CANCELED, "error": "ended by hand", "user": user.pk})
+
+    job.refresh_from_db()
+    assert job.status == Status.RUNNING and job.error == ""
+    assert billing.credits_balance(user=user) == 4
+
+
+def test_jobs_are_not_added_by_hand(staff):
+    assert staff.get(reverse("admin:generation_generation_add")).status_code == 403
+
+
 def test_deleting_a_job_deletes_its_files(django_capture_on_commit_callbacks, staff):
     output = OutputFactory()
     name = output.file.name
