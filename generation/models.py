@@ -29,9 +29,6 @@ class GenerationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
-    def unfinished(self):
-        return self.filter(status__in=Generation.UNFINISHED)
-
 
 class Generation(models.Model):
     """One request to a model: what was asked, how it went, what it cost."""
@@ -149,12 +146,6 @@ class OutputQuerySet(models.QuerySet):
         if favorites:
             outputs = outputs.filter(favorite=True)
         return outputs
-
-    def images(self):
-        return self.filter(kind=OutputKind.IMAGE)
-
-    def videos(self):
-        return self.filter(kind=OutputKind.VIDEO)
 
 
 class Output(models.Model):

@@ -75,7 +75,6 @@ def replicate_deliveries(job, fake, rng):
     ]
 
 
-# The fixtures are imported from their apps' conftest modules, hence the redefinitions.
 def test_a_webhook_storm_grants_nothing_twice(live_server, fake_replicate, razorpay, make_user):
     rng = random.Random(20261125)
     users = [make_user() for _ in range(USERS)]
