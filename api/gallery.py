@@ -9,7 +9,7 @@ from generation.responses import output_file_response
 
 from .errors import ERROR_RESPONSES
 from .router import router
-from .schemas import ImagePage, OutputOut
+from .schemas import ImagePage, OutputOut, PageQuery
 from .serializers import output_json, page_json
 
 TAGS = ["Images"]
@@ -31,16 +31,13 @@ FILE_CONTENT = {
 )
 def list_images(
     request,
-    before: int | None = Query(
-        None, ge=1, description="Cursor: the `next` link of the previous page carries it."
-    ),
-    page_size: int = Query(20, ge=1, le=100),
+    page: Query[PageQuery],
     favorite: bool | None = Query(None),
 ):
     images = Image.objects.for_user(request.user).select_related("generation")
     if favorite is not None:
         images = images.filter(favorite=favorite)
-    return page_json(request, images, before=before, page_size=page_size, item=output_json)
+    return page_json(request, images, page, item=output_json)
 
 
 @router.get(

@@ -13,7 +13,7 @@ from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
 
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES
 from .router import router
-from .schemas import EditIn, EnhanceIn, GenerationOut, GenerationPage, ImageIn, VideoIn
+from .schemas import EditIn, EnhanceIn, GenerationOut, GenerationPage, ImageIn, PageQuery, VideoIn
 from .serializers import generation_json, page_json
 
 TAGS = ["Generations"]
@@ -147,10 +147,7 @@ def enhance_prompt(
 )
 def list_generations(
     request,
-    before: int | None = Query(
-        None, ge=1, description="Cursor: the `next` link of the previous page carries it."
-    ),
-    page_size: int = Query(20, ge=1, le=100),
+    page: Query[PageQuery],
     status: JobStatus | None = None,
     kind: Kind | None = None,
 ):
@@ -159,7 +156,7 @@ def list_generations(
         jobs = jobs.filter(status=status)
     if kind:
         jobs = jobs.filter(kind=kind)
-    return page_json(request, jobs, before=before, page_size=page_size, item=generation_json)
+    return page_json(request, jobs, page, item=generation_json)
 
 
 @router.get(

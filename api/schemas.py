@@ -85,6 +85,13 @@ class GenerationOut(Schema):
     url: str
 
 
+class PageQuery(Schema):
+    before: int | None = Field(
+        None, ge=1, description="Cursor: the `next` link of the previous page carries it."
+    )
+    page_size: int = Field(20, ge=1, le=100)
+
+
 class Page(Schema):
     next: str | None  # the older page, or null on the last one
 

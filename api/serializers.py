@@ -57,9 +57,10 @@ def generation_json(request, generation: Generation) -> dict:
     }
 
 
-def page_json(request, queryset, *, before: int | None, page_size: int, item) -> dict:
-    """A newest-first page; `next` carries the cursor to the older page."""
-    page = KeysetPage(queryset, before=before, size=page_size)
+def page_json(request, queryset, query, *, item) -> dict:
+    """A newest-first page as `query` (a PageQuery) asks; `next` carries the cursor to the
+    older page."""
+    page = KeysetPage(queryset, before=query.before, size=query.page_size)
     next_link = None
     if page.has_next:
         query = request.GET.copy()
