@@ -331,13 +331,17 @@ PREMIUM_PRICE_PAISE = env.int("PREMIUM_PRICE_PAISE", default=50000)
 PREMIUM_CURRENCY = env("PREMIUM_CURRENCY", default="INR")
 PREMIUM_CREDITS_PER_PERIOD = env.int("PREMIUM_CREDITS_PER_PERIOD", default=1600)
 PREMIUM_PERIOD_DAYS = env.int("PREMIUM_PERIOD_DAYS", default=30)
-# Premium credits per output (image, edit) or per job (video, enhance); 0 is free on every plan.
+# Premium credits per request (as the original: one request of 1-4 images is one credit);
+# video is metered. A kind priced 0 is free on every plan. The free plan spends one of its
+# lifetime generations per request of any priced kind.
 GENERATION_COSTS = {
     "image": env.int("GENERATION_COST_IMAGE", default=1),
     "edit": env.int("GENERATION_COST_EDIT", default=1),
     "video": env.int("GENERATION_COST_VIDEO", default=20),
     "enhance": env.int("GENERATION_COST_ENHANCE", default=0),
 }
+# Operators may price premium images and edits per output instead (cost x count).
+GENERATION_PRICE_PER_IMAGE = env.bool("GENERATION_PRICE_PER_IMAGE", default=False)
 RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")

@@ -86,3 +86,18 @@ class FakeRazorpay:
         }
         self.orders.append(order)
         return Response(json.dumps(order), status=200, content_type="application/json")
+
+
+def pay(user):
+    """Buy premium for `user` as the browser does: an order, then Checkout's signed callback.
+    Needs the `razorpay` fixture."""
+    from billing import services
+
+    payment = services.payment_start(user=user)
+    callback = checkout_response(payment.razorpay_order_id)
+    services.payment_confirm_checkout(
+        user=user,
+        order_id=callback["razorpay_order_id"],
+        payment_id=callback["razorpay_payment_id"],
+        signature=callback["razorpay_signature"],
+    )
