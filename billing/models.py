@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,9 @@ class CreditAccount(models.Model):
     balance = models.IntegerField(default=0)
     # End of the current premium credit period; the next reset or expiry happens then.
     period_end = models.DateTimeField(null=True, blank=True)
+    # The free allowance is a lifetime count: what was left of it when premium started
+    # waits here and is given back when premium ends.
+    free_generations_kept = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,7 +173,14 @@ class Subscription(models.Model):
         return f"{self.user} {self.status} until {self.current_period_end:%Y-%m-%d}"
 
     def is_active_at(self, now) -> bool:
-        return self.status == SubscriptionStatus.ACTIVE and self.current_period_end > now
+        end = self.current_period_end
+        return self.status == SubscriptionStatus.ACTIVE and end is not None and end > now
+
+    def paid_until_after_payment(self, now):
+        """Where a payment made `now` moves the paid end: a period from the current end
+        while active (nothing paid for is lost), otherwise a period from now."""
+        start = self.current_period_end if self.is_active_at(now) else now
+        return start + timedelta(days=settings.PREMIUM_PERIOD_DAYS)
 
 
 class WebhookEvent(models.Model):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -23,9 +24,13 @@ logger = logging.getLogger(__name__)
 def premium(request):
     account = services.credit_account_for(user=request.user)
     entries = Paginator(LedgerEntry.objects.filter(account=account), 25)
+    subscription = Subscription.objects.filter(user=request.user).first()
     context = {
         "account": account,
-        "subscription": Subscription.objects.filter(user=request.user).first(),
+        "subscription": subscription,
+        "paid_until_after_payment": (subscription or Subscription()).paid_until_after_payment(
+            timezone.now()
+        ),
         "entries": entries.get_page(request.GET.get("page")),
         "payments_configured": gateway.is_configured(),
         "price_rupees": settings.PREMIUM_PRICE_PAISE / 100,

@@ -43,9 +43,10 @@ def _reset(account: CreditAccount, *, reason: str, reference: str) -> LedgerEntr
 def subscription_activate(*, payment: Payment) -> Subscription:
     """Grant premium for a paid payment, exactly once per payment.
 
-    A new (or lapsed) subscription starts now with a fresh period of credits; a
-    renewal while active extends the paid period, and the next monthly reset
-    brings the new period's credits.
+    A new (or lapsed) subscription starts now with a fresh period of credits, keeping
+    the free generations not yet used for when premium ends. A payment while premium
+    is active adds a period's credits at once and extends the paid time (and the credit
+    period) by a period from its current end: a payment never changes nothing.
     """
     account = credit_account_lock(user=payment.user)
     # Locked after the account, in the same order everywhere, so concurrent
@@ -58,22 +59,45 @@ def subscription_activate(*, payment: Payment) -> Subscription:
         raise PaymentRejected("This payment has not been paid.")
     now = timezone.now()
     if subscription is not None and subscription.is_active_at(now):
-        subscription.current_period_end += _period()
+        _extend(account, subscription, payment=payment, now=now)
     else:
         subscription = subscription or Subscription(user=payment.user)
-        subscription.status = SubscriptionStatus.ACTIVE
-        subscription.current_period_start = now
-        subscription.current_period_end = now + _period()
-        account.plan = Plan.PREMIUM
-        account.period_end = now + _period()
-        account.save(update_fields=["plan", "period_end", "updated_at"])
-        _reset(account, reason="Premium activated", reference=payment.reference)
+        _start(account, subscription, payment=payment, now=now)
     subscription.latest_payment = payment
     subscription.save()
     payment.activated_at = now
     payment.save(update_fields=["activated_at", "updated_at"])
     logger.info("Premium granted to user %s by %s", payment.user_id, payment.reference)
     return subscription
+
+
+def _start(account, subscription, *, payment: Payment, now: datetime) -> None:
+    subscription.status = SubscriptionStatus.ACTIVE
+    subscription.current_period_start = now
+    subscription.current_period_end = subscription.paid_until_after_payment(now)
+    reason = "Premium activated"
+    if account.plan == Plan.FREE:
+        account.free_generations_kept = account.balance
+        reason += f" ({account.balance} free generations kept for after premium)"
+    account.plan = Plan.PREMIUM
+    account.period_end = subscription.current_period_end
+    account.save(update_fields=["plan", "period_end", "free_generations_kept", "updated_at"])
+    _reset(account, reason=reason, reference=payment.reference)
+
+
+def _extend(account, subscription, *, payment: Payment, now: datetime) -> None:
+    subscription.current_period_end = subscription.paid_until_after_payment(now)
+    account.period_end = subscription.current_period_end
+    account.save(update_fields=["period_end", "updated_at"])
+    credits = settings.PREMIUM_CREDITS_PER_PERIOD
+    ledger_append(
+        account,
+        kind=LedgerKind.GRANT,
+        amount=credits,
+        reason=f"Premium renewed: {credits} credits added, paid until "
+        f"{subscription.current_period_end:%Y-%m-%d}",
+        reference=payment.reference,
+    )
 
 
 def subscriptions_expire_due(*, now: datetime | None = None) -> list[Subscription]:
@@ -108,7 +132,16 @@ def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
         )
     account.plan = Plan.FREE
     account.period_end = None
-    account.save(update_fields=["plan", "period_end", "updated_at"])
+    if account.free_generations_kept:
+        kept, account.free_generations_kept = account.free_generations_kept, 0
+        ledger_append(
+            account,
+            kind=LedgerKind.GRANT,
+            amount=kept,
+            reason=f"Back on the free plan: the {kept} free generations you had not used",
+            reference="plan:free",
+        )
+    account.save(update_fields=["plan", "period_end", "free_generations_kept", "updated_at"])
 
 
 def credits_settle_period(*, account: CreditAccount) -> None:
