@@ -360,3 +360,9 @@ API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
 API_KEY_RATE_LIMIT = env("API_KEY_RATE_LIMIT", default="120/m")
 API_KEYS_PER_USER = env.int("API_KEYS_PER_USER", default=20)
+# POST /api/transform (the original's call) waits this long for its job, at most this many
+# requests per web process at once (keep it below GUNICORN_THREADS); others get a 202.
+TRANSFORM_WAIT_SECONDS = env.float("TRANSFORM_WAIT_SECONDS", default=30.0)
+TRANSFORM_MAX_WAITING = env.int("TRANSFORM_MAX_WAITING", default=1)
+# How long the image links it hands out work without the key.
+TRANSFORM_FILE_URL_MAX_AGE = env.int("TRANSFORM_FILE_URL_MAX_AGE", default=24 * 3600)
