@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import services
 from .exceptions import InvalidAdjustment
-from .models import CreditAccount, LedgerEntry, Payment, Subscription, WebhookEvent
+from .models import CreditAccount, LedgerEntry, Payment, Refund, Subscription, WebhookEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -101,10 +101,30 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
 
 
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    readonly_fields = ["razorpay_refund_id", "amount_paise", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "razorpay_order_id", "amount_paise", "status"]
-    list_filter = ["status"]
+    list_display = [
+        "created_at",
+        "user",
+        "razorpay_order_id",
+        "amount_paise",
+        "status",
+        "refunded_paise",
+        "dispute_status",
+        "revoked_at",
+    ]
+    list_filter = ["status", "dispute_status"]
+    inlines = [RefundInline]
     search_fields = ["user__email", "razorpay_order_id", "razorpay_payment_id"]
     list_select_related = ["user"]
 

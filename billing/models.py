@@ -44,6 +44,7 @@ class LedgerKind(models.TextChoices):
     RESET = "reset", "Period reset"
     EXPIRY = "expiry", "Expiry"
     ADJUSTMENT = "adjustment", "Staff adjustment"
+    REVOCATION = "revocation", "Payment refunded or disputed"
 
 
 class LedgerEntryQuerySet(models.QuerySet):
@@ -102,6 +103,26 @@ class PaymentStatus(models.TextChoices):
     CREATED = "created", "Created"
     PAID = "paid", "Paid"
     REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired unpaid"
+    REFUNDED = "refunded", "Refunded"
+
+
+class DisputeStatus(models.TextChoices):
+    NONE = "", "None"
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    CLOSED = "closed", "Closed"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def unpaid_orders(self, *, older_than):
+        return self.filter(status=PaymentStatus.CREATED, created_at__lt=older_than)
+
+    def open_orders(self, *, user, since):
+        """Orders of `user` nobody has paid yet, made since `since`: a new click on
+        Upgrade reuses one instead of asking Razorpay for another."""
+        return self.filter(user=user, status=PaymentStatus.CREATED, created_at__gte=since)
 
 
 class Payment(models.Model):
@@ -121,11 +142,20 @@ class Payment(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     # Set once, when this payment granted premium; the mark of idempotent activation.
     activated_at = models.DateTimeField(null=True, blank=True)
+    refunded_paise = models.PositiveIntegerField(default=0)
+    dispute_status = models.CharField(
+        max_length=8, choices=DisputeStatus.choices, default=DisputeStatus.NONE, blank=True
+    )
+    # Set once, when a full refund or a lost dispute took back what this payment bought.
+    revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PaymentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="payment_status_created")]
 
     def __str__(self):
         return f"{self.razorpay_order_id} ({self.status})"
@@ -133,6 +163,26 @@ class Payment(models.Model):
     @property
     def reference(self) -> str:
         return f"payment:{self.razorpay_payment_id or self.razorpay_order_id}"
+
+    @property
+    def can_be_revoked(self) -> bool:
+        """Whether a refund or lost dispute still has something to take back."""
+        return self.activated_at is not None and self.revoked_at is None
+
+
+class Refund(models.Model):
+    """A Razorpay refund of one of our payments, recorded once by its refund id."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    razorpay_refund_id = models.CharField(max_length=64, unique=True)
+    amount_paise = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.razorpay_refund_id} ({self.amount_paise} paise)"
 
 
 class SubscriptionStatus(models.TextChoices):

@@ -234,6 +234,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 PERIODIC_TASKS = {
     "billing: expire subscriptions": ("billing.expire_subscriptions", 10),
     "billing: reset premium credit periods": ("billing.reset_credit_periods", 10),
+    "billing: expire unpaid orders": ("billing.expire_unpaid_orders", 60),
     "generation: recover stalled jobs": ("generation.sweep", 1),
     # The flush interval bounds how long API usage counts wait in Redis.
     "apikeys: flush usage counters": ("apikeys.flush_usage", 1),
@@ -331,6 +332,8 @@ PREMIUM_PRICE_PAISE = env.int("PREMIUM_PRICE_PAISE", default=50000)
 PREMIUM_CURRENCY = env("PREMIUM_CURRENCY", default="INR")
 PREMIUM_CREDITS_PER_PERIOD = env.int("PREMIUM_CREDITS_PER_PERIOD", default=1600)
 PREMIUM_PERIOD_DAYS = env.int("PREMIUM_PERIOD_DAYS", default=30)
+# Unpaid Razorpay orders expire after this; a repeated Upgrade click reuses a younger one.
+PAYMENT_ORDER_TTL_HOURS = env.int("PAYMENT_ORDER_TTL_HOURS", default=24)
 # Premium credits per request (as the original: one request of 1-4 images is one credit);
 # video is metered. A kind priced 0 is free on every plan. The free plan spends one of its
 # lifetime generations per request of any priced kind.

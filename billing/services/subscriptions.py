@@ -118,7 +118,12 @@ def _subscription_expire(*, subscription_id: int, now: datetime) -> Subscription
     return subscription
 
 
-def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
+def _expire(
+    account: CreditAccount,
+    subscription: Subscription | None,
+    *,
+    reason: str = "Premium ended: remaining credits expire",
+) -> None:
     if subscription is not None:
         subscription.status = SubscriptionStatus.EXPIRED
         subscription.save(update_fields=["status", "updated_at"])
@@ -127,7 +132,7 @@ def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
             account,
             kind=LedgerKind.EXPIRY,
             amount=-account.balance,
-            reason="Premium ended: remaining credits expire",
+            reason=reason,
             reference=f"subscription:{subscription.pk}" if subscription else "",
         )
     account.plan = Plan.FREE
@@ -142,6 +147,40 @@ def _expire(account: CreditAccount, subscription: Subscription | None) -> None:
             reference="plan:free",
         )
     account.save(update_fields=["plan", "period_end", "free_generations_kept", "updated_at"])
+
+
+@transaction.atomic
+def subscription_revoke_payment(*, payment: Payment, reason: str) -> bool:
+    """Take back what a payment bought, once (a full refund, a lost dispute): its period
+    of paid time and, while premium goes on, up to a period's credits, never below zero.
+    False when there was nothing (left) to take back."""
+    account = credit_account_lock(user=payment.user)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if not payment.can_be_revoked:
+        return False
+    now = timezone.now()
+    payment.revoked_at = now
+    payment.save(update_fields=["revoked_at", "updated_at"])
+    subscription = Subscription.objects.select_for_update().filter(user=payment.user).first()
+    if subscription is None or not subscription.is_active_at(now):
+        return True  # premium is over already; its credits went with it
+    subscription.current_period_end -= _period()
+    subscription.save(update_fields=["current_period_end", "updated_at"])
+    if subscription.current_period_end <= now:
+        _expire(account, subscription, reason=f"{reason}: premium ends, its credits go")
+        return True
+    account.period_end = min(account.period_end, subscription.current_period_end)
+    account.save(update_fields=["period_end", "updated_at"])
+    taken = min(account.balance, settings.PREMIUM_CREDITS_PER_PERIOD)
+    if taken:
+        ledger_append(
+            account,
+            kind=LedgerKind.REVOCATION,
+            amount=-taken,
+            reason=f"{reason}: its credits are taken back",
+            reference=payment.reference,
+        )
+    return True
 
 
 def credits_settle_period(*, account: CreditAccount) -> None:
