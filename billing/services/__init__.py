@@ -28,6 +28,8 @@ from .subscriptions import (
     credit_periods_reset_due,
     credits_settle_period,
     subscription_activate,
+    subscription_grant,
+    subscription_revoke,
     subscription_revoke_payment,
     subscriptions_expire_due,
 )
@@ -55,6 +57,8 @@ __all__ = [
     "payments_expire_unpaid",
     "plan_cost",
     "subscription_activate",
+    "subscription_grant",
+    "subscription_revoke",
     "subscription_revoke_payment",
     "subscriptions_expire_due",
     "webhook_receive",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from billing.exceptions import PaymentRejected
+from billing.exceptions import InvalidAdjustment, PaymentRejected
 from billing.models import (
     CreditAccount,
     LedgerEntry,
@@ -28,7 +28,7 @@ def _period() -> timedelta:
     return timedelta(days=settings.PREMIUM_PERIOD_DAYS)
 
 
-def _reset(account: CreditAccount, *, reason: str, reference: str) -> LedgerEntry:
+def _reset(account: CreditAccount, *, reason: str, reference: str, created_by=None) -> LedgerEntry:
     credits = settings.PREMIUM_CREDITS_PER_PERIOD
     return ledger_append(
         account,
@@ -36,6 +36,7 @@ def _reset(account: CreditAccount, *, reason: str, reference: str) -> LedgerEntr
         amount=credits - account.balance,
         reason=reason,
         reference=reference,
+        created_by=created_by,
     )
 
 
@@ -62,7 +63,8 @@ def subscription_activate(*, payment: Payment) -> Subscription:
         _extend(account, subscription, payment=payment, now=now)
     else:
         subscription = subscription or Subscription(user=payment.user)
-        _start(account, subscription, payment=payment, now=now)
+        end = subscription.paid_until_after_payment(now)
+        _start(account, subscription, now=now, end=end, reference=payment.reference)
     subscription.latest_payment = payment
     subscription.save()
     payment.activated_at = now
@@ -71,18 +73,21 @@ def subscription_activate(*, payment: Payment) -> Subscription:
     return subscription
 
 
-def _start(account, subscription, *, payment: Payment, now: datetime) -> None:
+def _start(
+    account, subscription, *, now: datetime, end: datetime, reference: str, created_by=None
+) -> None:
     subscription.status = SubscriptionStatus.ACTIVE
     subscription.current_period_start = now
-    subscription.current_period_end = subscription.paid_until_after_payment(now)
+    subscription.current_period_end = end
     reason = "Premium activated"
     if account.plan == Plan.FREE:
         account.free_generations_kept = account.balance
         reason += f" ({account.balance} free generations kept for after premium)"
     account.plan = Plan.PREMIUM
-    account.period_end = subscription.current_period_end
+    # Paid time longer than a period gets a fresh period of credits at each period's end.
+    account.period_end = min(end, now + _period())
     account.save(update_fields=["plan", "period_end", "free_generations_kept", "updated_at"])
-    _reset(account, reason=reason, reference=payment.reference)
+    _reset(account, reason=reason, reference=reference, created_by=created_by)
 
 
 def _extend(account, subscription, *, payment: Payment, now: datetime) -> None:
@@ -123,6 +128,7 @@ def _expire(
     subscription: Subscription | None,
     *,
     reason: str = "Premium ended: remaining credits expire",
+    created_by=None,
 ) -> None:
     if subscription is not None:
         subscription.status = SubscriptionStatus.EXPIRED
@@ -134,6 +140,7 @@ def _expire(
             amount=-account.balance,
             reason=reason,
             reference=f"subscription:{subscription.pk}" if subscription else "",
+            created_by=created_by,
         )
     account.plan = Plan.FREE
     account.period_end = None
@@ -147,6 +154,55 @@ def _expire(
             reference="plan:free",
         )
     account.save(update_fields=["plan", "period_end", "free_generations_kept", "updated_at"])
+
+
+@transaction.atomic
+def subscription_grant(*, user, days: int, reason: str, by) -> Subscription:
+    """Staff give premium for `days`: added to the paid time while premium is active,
+    otherwise premium starts now as a payment would start it. In the ledger either way."""
+    _check_staff_change(days=days, reason=reason)
+    account = credit_account_lock(user=user)
+    now = timezone.now()
+    subscription = Subscription.objects.select_for_update().filter(user=user).first()
+    if subscription is not None and subscription.is_active_at(now):
+        subscription.current_period_end += timedelta(days=days)
+    else:
+        subscription = subscription or Subscription(user=user)
+        end = now + timedelta(days=days)
+        _start(account, subscription, now=now, end=end, reference=f"staff:{by.pk}", created_by=by)
+    # The time given is a ledger line too, with who and why, though it moves no credits.
+    ledger_append(
+        account,
+        kind=LedgerKind.GRANT,
+        amount=0,
+        reason=f"Premium for {days} more days, given by {by}: {reason}",
+        reference=f"staff:{by.pk}",
+        created_by=by,
+    )
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_revoke(*, user, reason: str, by) -> Subscription:
+    """Staff end premium now: its credits go, the kept free generations come back."""
+    _check_staff_change(days=1, reason=reason)
+    account = credit_account_lock(user=user)
+    now = timezone.now()
+    subscription = Subscription.objects.select_for_update().filter(user=user).first()
+    if subscription is None or not subscription.is_active_at(now):
+        raise InvalidAdjustment(f"{user} has no premium to revoke.")
+    subscription.current_period_end = now
+    subscription.save(update_fields=["current_period_end", "updated_at"])
+    _expire(account, subscription, reason=f"Premium revoked by {by}: {reason}", created_by=by)
+    return subscription
+
+
+def _check_staff_change(*, days: int, reason: str) -> None:
+    if days <= 0:
+        raise InvalidAdjustment("Give a positive number of days.")
+    if not reason.strip():
+        raise InvalidAdjustment("Say why: the reason is kept in the ledger.")
 
 
 @transaction.atomic
