@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from apikeys import services as apikeys
 from testing.api_client import ApiClient
-from testing.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay
+from testing.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay, new_id, sign
 from testing.fake_replicate import FakeReplicate
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
@@ -175,6 +175,22 @@ def api(new_key):
 @pytest.fixture
 def make_api():
     return ApiClient
+
+
+@pytest.fixture
+def post_webhook(client):
+    def post(body: bytes, *, event_id: str | None = None, secret: str = WEBHOOK_SECRET):
+        return client.post(
+            "/webhooks/razorpay/",
+            data=body,
+            content_type="application/json",
+            headers={
+                "X-Razorpay-Signature": sign(body, secret),
+                "X-Razorpay-Event-Id": event_id or f"evt_{new_id():06d}",
+            },
+        )
+
+    return post
 
 
 # --- Browser (Playwright driving Debian's Chromium against live_server) ---

@@ -17,7 +17,7 @@ from billing import services as billing
 from billing.models import LedgerEntry, Payment, Subscription
 from generation.models import Generation, Status
 
-from . import services
+from . import deletion, services
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import User
 
@@ -231,6 +231,20 @@ class UserAdmin(BaseUserAdmin):
             reverse("admin:accounts_user_prompts", args=[obj.pk]),
             jobs_url,
         )
+
+    def delete_model(self, request, obj):
+        deletion.account_delete(user=obj, by=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # What goes with a user (their ledger, jobs, keys) is removed by account_delete,
+        # not by staff deleting those records one by one: delete_user is the permission.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_queryset(self, request, queryset):
+        # One by one, through the service: jobs canceled, payments kept anonymously.
+        for user in queryset:
+            deletion.account_delete(user=user, by=request.user)
 
     def get_urls(self):
         urls = [

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("", include("generation.urls")),
     path("", include("billing.urls")),
     path("", include("apikeys.urls")),

@@ -122,6 +122,8 @@ def _on_payment_paid(payload: dict) -> str:
     payment = Payment.objects.filter(razorpay_order_id=entity.get("order_id") or "").first()
     if payment is None:
         raise PaymentRejected(f"unknown order {entity.get('order_id')!r}")
+    if payment.user_id is None:
+        raise PaymentRejected(f"order {payment.razorpay_order_id} belongs to a closed account")
     if entity.get("amount") != payment.amount_paise or entity.get("currency") != payment.currency:
         raise PaymentRejected(
             f"amount {entity.get('amount')} {entity.get('currency')} does not match "
