@@ -1,7 +1,9 @@
+import re
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection, models
 from django.utils import timezone
 
 
@@ -133,14 +135,51 @@ def output_upload_to(instance, filename):
     return f"outputs/{instance.user_id}/{uuid.uuid4().hex}.{extension}"
 
 
+# The prompt's words as PostgreSQL indexes them (migration 0005): no stemming and no
+# stop words, so a search finds what was typed, and SQLite can do the same.
+PROMPT_SEARCH_CONFIG = "simple"
+SEARCH_MAX_WORDS = 12
+
+
+def prompt_vector(field: str = "prompt") -> SearchVector:
+    return SearchVector(field, config=PROMPT_SEARCH_CONFIG)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, lower-cased; punctuation separates them and is dropped."""
+    return re.findall(r"[^\W_]+", text.lower())[:SEARCH_MAX_WORDS]
+
+
+def word_patterns(words: list[str]) -> list[str]:
+    """Regular expressions for the word-by-word search (SQLite has no full-text index)."""
+    return [rf"\b{word}\b" for word in words[:-1]] + [rf"\b{words[-1]}"]
+
+
 class OutputQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def matching_prompt(self, text: str):
+        """Outputs whose prompt has every word of `text`, in any order; the last word may
+        be the start of a word (search as you type). No words: nothing matches."""
+        words = search_words(text)
+        if not words:
+            return self.none()
+        if connection.vendor == "postgresql":
+            terms = [*words[:-1], f"{words[-1]}:*"]
+            query = SearchQuery(" & ".join(terms), search_type="raw", config=PROMPT_SEARCH_CONFIG)
+            return self.alias(prompt_words=prompt_vector("generation__prompt")).filter(
+                prompt_words=query
+            )
+        outputs = self
+        for pattern in word_patterns(words):
+            outputs = outputs.filter(generation__prompt__iregex=pattern)
+        return outputs
+
     def search(self, *, prompt: str = "", kind: str = "", favorites: bool = False):
         outputs = self
         if prompt:
-            outputs = outputs.filter(generation__prompt__icontains=prompt)
+            outputs = outputs.matching_prompt(prompt)
         if kind:
             outputs = outputs.filter(kind=kind)
         if favorites:

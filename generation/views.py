@@ -211,6 +211,8 @@ def gallery(request):
     if form.is_valid():
         data = form.cleaned_data
         outputs = outputs.search(prompt=data["q"], kind=data["kind"], favorites=data["favorites"])
+    elif form.is_bound:
+        outputs = outputs.none()  # the form says what to fix
     # Lazy: a grid served from the fragment cache runs no query.
     page = KeysetPage(outputs, before=request.GET.get("before"), size=GALLERY_PAGE_SIZE)
     query = request.GET.copy()
