@@ -120,6 +120,14 @@ class Generation(models.Model):
         return not self.retry_refusal
 
     @property
+    def edit_caption(self) -> str:
+        """What an edit did and to what: "Sepia of image #12", "Cartoonify of an upload"."""
+        if self.kind != Kind.EDIT:
+            return ""
+        source = f"image #{self.source_output_id}" if self.source_output_id else "an upload"
+        return f"{self.edit_operation.capitalize() or 'Edit'} of {source}"
+
+    @property
     def reference(self) -> str:
         """How the credit ledger refers to this job."""
         return f"generation:{self.pk}"

@@ -180,12 +180,16 @@ def job_status(request, pk):
 @require_POST
 def job_cancel(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
+    notice = ""
     try:
         job = services.generation_cancel(generation=job, by=request.user)
     except JobStateConflict as refused:
-        messages.error(request, str(refused))
+        job = get_object_or_404(Generation.objects.prefetch_related("outputs"), pk=pk)
+        notice = str(refused)
     if _is_htmx(request):
-        return render(request, "generation/partials/job.html", {"job": job})
+        return render(request, "generation/partials/job.html", {"job": job, "notice": notice})
+    if notice:
+        messages.error(request, notice)
     return redirect("generation:jobs")
 
 
