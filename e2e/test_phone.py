@@ -1,0 +1,85 @@
+"""Every page fits a 390 px wide phone: no sideways scroll (asserted, and screenshotted)."""
+
+from django.core import mail
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from apikeys import services as apikeys
+from e2e.helpers import log_in
+from e2e.phone import overflow
+from generation.models import Kind
+from generation.tests.factories import GenerationFactory, OutputFactory
+
+LONG_PROMPT = "a lighthouse on a cliff at dusk, " * 12
+
+
+def test_every_signed_in_page_fits_a_phone(phone, user, password):
+    output = OutputFactory(generation__user=user, generation__prompt=LONG_PROMPT)
+    edit = GenerationFactory(
+        user=user, kind=Kind.EDIT, edit_operation="sepia", source_output=output
+    )
+    OutputFactory(generation=edit)
+    GenerationFactory(user=user, status="running", prompt=LONG_PROMPT)
+    apikeys.api_key_create(user=user, name="a script with a rather long name")
+    log_in(phone, user.email, password)
+    pages = {
+        "home": "/",
+        "generator": reverse("generation:generate"),
+        "jobs": reverse("generation:jobs"),
+        "gallery": reverse("generation:gallery"),
+        "output": reverse("generation:output_detail", args=[output.pk]),
+        "output-edit": reverse("generation:output_edit", args=[output.pk]),
+        "api-keys": reverse("apikeys:key_list"),
+        "api-usage": reverse("apikeys:usage"),
+        "premium": reverse("billing:premium"),
+        "account-password": reverse("account_change_password"),
+        "account-email": reverse("account_email"),
+    }
+    too_wide = {}
+    for name, url in pages.items():
+        phone.goto(url)
+        too_wide[name] = overflow(phone, name)
+
+    assert {name: width for name, width in too_wide.items() if width} == {}
+
+
+def test_every_signed_out_page_fits_a_phone(phone, user):
+    too_wide = {}
+    for name, url in {
+        "log-in": reverse("account_login"),
+        "sign-up": reverse("account_signup"),
+        "password-reset": reverse("account_reset_password"),
+    }.items():
+        phone.goto(url)
+        too_wide[name] = overflow(phone, name)
+
+    phone.goto(reverse("account_reset_password"))
+    phone.locator("input[name=email]").fill(user.email)
+    phone.locator("form button[type=submit]").click()
+    expect(phone.locator("input[name=code]")).to_be_visible()
+    too_wide["password-reset-code"] = overflow(phone, "password-reset-code")
+
+    phone.goto(reverse("account_signup"))
+    phone.locator("input[name=email]").fill("new.phone.user@example.com")
+    phone.locator("input[name=password1]").fill("a long and unusual passphrase 7")
+    phone.locator("input[name=password2]").fill("a long and unusual passphrase 7")
+    phone.locator("form button[type=submit]").click()
+    expect(phone.locator("input[name=code]")).to_be_visible()
+    assert mail.outbox
+    too_wide["sign-up-code"] = overflow(phone, "sign-up-code")
+
+    assert {name: width for name, width in too_wide.items() if width} == {}
+
+
+def test_the_menu_opens_on_a_phone_and_reaches_every_page(phone, user, password):
+    log_in(phone, user.email, password)
+    menu = phone.get_by_role("button", name="Menu")
+    expect(phone.get_by_role("link", name="Gallery")).to_be_hidden()
+
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    phone.get_by_role("link", name="Gallery").click()
+
+    expect(phone).to_have_url(reverse("generation:gallery"))
+    box = phone.get_by_role("button", name="Search").bounding_box()
+    assert box["height"] >= 44
