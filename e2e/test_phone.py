@@ -1,5 +1,6 @@
 """Every page fits a 390 px wide phone: no sideways scroll (asserted, and screenshotted)."""
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -83,3 +84,31 @@ def test_the_menu_opens_on_a_phone_and_reaches_every_page(phone, user, password)
     expect(phone).to_have_url(reverse("generation:gallery"))
     box = phone.get_by_role("button", name="Search").bounding_box()
     assert box["height"] >= 44
+
+
+# The widest option's text against the room a select leaves for it (minus its arrow).
+SELECTS_CUT_OFF = """() => {
+  const context = document.createElement("canvas").getContext("2d");
+  const shown = [...document.querySelectorAll("select")].filter((select) => select.offsetParent);
+  return shown.flatMap((select) => {
+    const style = getComputedStyle(select);
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    const room = select.clientWidth - padding - 20;
+    const widest = Math.max(...[...select.options].map((o) => context.measureText(o.text).width));
+    return widest > room ? [`${select.name}: ${Math.round(widest)} > ${Math.round(room)}`] : [];
+  });
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 430, 800, 1024, 1280])
+def test_no_select_is_cut_off_at_any_width(page, user, password, width):
+    OutputFactory(generation__user=user)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, user.email, password)
+    cut_off = []
+    for url in [reverse("generation:generate"), reverse("generation:gallery")]:
+        page.goto(url)
+        cut_off += page.evaluate(SELECTS_CUT_OFF)
+
+    assert cut_off == []
