@@ -37,3 +37,8 @@ document.addEventListener("click", (event) => {
   button.dataset.themeChoice = next;
   button.setAttribute("aria-label", `Theme: ${next}`);
 });
+
+// The installable app's service worker: it keeps the static shell and an offline page.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => navigator.serviceWorker.register("/sw.js"));
+}
