@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from .models import Kind, OutputKind, search_words
-from .options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from .options import COLORS, EDIT_OPERATION_LABELS, MAX_COUNT, SIZES, STYLES
 from .services import GenerationRequest
 
 
@@ -51,7 +51,7 @@ class GenerateForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    edit_operation = forms.ChoiceField(choices=_choices(EDIT_OPERATIONS), label="Edit")
+    edit_operation = forms.ChoiceField(choices=EDIT_OPERATION_LABELS.items(), label="Edit")
     prompt = forms.CharField(
         required=False,
         max_length=settings.GENERATION_PROMPT_MAX_LENGTH,

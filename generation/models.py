@@ -6,6 +6,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
 from django.utils import timezone
 
+from .options import EDIT_OPERATION_LABELS
+
 
 class Kind(models.TextChoices):
     IMAGE = "image", "Image"
@@ -121,11 +123,12 @@ class Generation(models.Model):
 
     @property
     def edit_caption(self) -> str:
-        """What an edit did and to what: "Sepia of image #12", "Cartoonify of an upload"."""
+        """What an edit did and to what: "Sepia, from image #12"."""
         if self.kind != Kind.EDIT:
             return ""
+        operation = EDIT_OPERATION_LABELS.get(self.edit_operation, "Edit")
         source = f"image #{self.source_output_id}" if self.source_output_id else "an upload"
-        return f"{self.edit_operation.capitalize() or 'Edit'} of {source}"
+        return f"{operation}, from {source}"
 
     @property
     def reference(self) -> str:

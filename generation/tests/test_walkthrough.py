@@ -92,8 +92,8 @@ def test_edits_carry_a_caption_in_the_gallery_and_on_their_job_card(signed_in, u
     jobs = signed_in.get(reverse("generation:jobs")).content.decode()
 
     for page in (gallery, jobs):
-        assert f"Sepia of image #{source.pk}" in page
-        assert "Cartoonify of an upload" in page
+        assert f"Sepia, from image #{source.pk}" in page
+        assert "Cartoon filter, from an upload" in page
 
 
 @pytest.mark.parametrize("name", [*OUTPUT_PAGES, "generation:output_detail"])

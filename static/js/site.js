@@ -1,4 +1,5 @@
 // Small behaviours that don't need a round trip. Everything else is htmx.
+// No inline handlers in the templates: listeners here, delegated from the document.
 function cartonifyTab(button) {
   const composer = button.closest("#composer");
   const kind = button.dataset.kind;
@@ -12,6 +13,11 @@ function cartonifyTab(button) {
     generateForm.dataset.kind = kind;
   }
 }
+
+document.addEventListener("click", (event) => {
+  const tab = event.target.closest("#composer .tab[data-kind]");
+  if (tab) cartonifyTab(tab);
+});
 
 // The nav collapses to a menu on narrow screens (CSS); this button opens it.
 document.addEventListener("click", (event) => {
