@@ -14,7 +14,8 @@ from generation.tests.factories import GenerationFactory, OutputFactory
 LONG_PROMPT = "a lighthouse on a cliff at dusk, " * 12
 
 
-def test_every_signed_in_page_fits_a_phone(phone, user, password):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_signed_in_page_fits_a_phone(phone, user, password, scheme):
     output = OutputFactory(generation__user=user, generation__prompt=LONG_PROMPT)
     edit = GenerationFactory(
         user=user, kind=Kind.EDIT, edit_operation="sepia", source_output=output
@@ -22,6 +23,7 @@ def test_every_signed_in_page_fits_a_phone(phone, user, password):
     OutputFactory(generation=edit)
     GenerationFactory(user=user, status="running", prompt=LONG_PROMPT)
     apikeys.api_key_create(user=user, name="a script with a rather long name")
+    phone.emulate_media(color_scheme=scheme)
     log_in(phone, user.email, password)
     pages = {
         "home": "/",
@@ -39,7 +41,7 @@ def test_every_signed_in_page_fits_a_phone(phone, user, password):
     too_wide = {}
     for name, url in pages.items():
         phone.goto(url)
-        too_wide[name] = overflow(phone, name)
+        too_wide[name] = overflow(phone, f"{name}-{scheme}")
 
     assert {name: width for name, width in too_wide.items() if width} == {}
 
