@@ -214,7 +214,9 @@ def gallery(request):
     outputs = Output.objects.for_user(request.user).select_related("generation")
     if form.is_valid():
         data = form.cleaned_data
-        outputs = outputs.search(prompt=data["q"], kind=data["kind"], favorites=data["favorites"])
+        outputs = outputs.search(
+            user=request.user, prompt=data["q"], kind=data["kind"], favorites=data["favorites"]
+        )
     elif form.is_bound:
         outputs = outputs.none()  # the form says what to fix
     # Lazy: a grid served from the fragment cache runs no query.

@@ -1,6 +1,6 @@
 """A GIN index over the words of each prompt, for the gallery's search on PostgreSQL.
 
-The expression is the one `OutputQuerySet.matching_prompt` searches, so the planner
+The expression is the one `GenerationQuerySet.matching_prompt` searches, so the planner
 can use it. SQLite (the embedded mode) has no GIN indexes and searches word by word.
 """
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from generation.models import Output, search_words, word_patterns
+from generation.models import Generation, Output, search_words, word_patterns
 from generation.tests.factories import OutputFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def prompts(user):
 
 
 def found(user, query):
-    outputs = Output.objects.for_user(user).search(prompt=query)
+    outputs = Output.objects.search(user=user, prompt=query)
     return sorted((o.generation.prompt for o in outputs), key=str.lower)
 
 
@@ -91,3 +91,13 @@ def test_the_sqlite_word_filter_matches_the_same_prompts(query, expected):
     chosen = [p for p in PROMPTS if all(re.search(pat, p, re.IGNORECASE) for pat in patterns)]
 
     assert sorted(chosen, key=str.lower) == sorted(expected, key=str.lower)
+
+
+def test_the_search_can_use_the_prompt_words_index(user, prompts):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: make the choice visible
+    plan = Generation.objects.matching_prompt("cliff lighthouse").explain()
+
+    assert "generation_prompt_words" in plan
