@@ -51,3 +51,36 @@ def test_a_card_keeps_polling_through_a_failed_poll(page, user, password):
 
     card = page.locator(f"#job-{job.pk}")
     expect(card.get_by_test_id("job-status")).to_have_text("Failed", timeout=2500)
+
+
+def test_cancel_on_a_job_that_finished_meanwhile_says_so_on_the_card(page, user, password):
+    job = GenerationFactory(user=user, status=Status.RUNNING, prompt="a fox")
+    log_in(page, user.email, password)
+    # Hold the card's polls back, so it still shows Running when the job has ended.
+    page.route(f"**/jobs/{job.pk}/", lambda route: route.abort())
+    page.goto(reverse("generation:jobs"))
+    card = page.locator(f"#job-{job.pk}")
+    expect(card.get_by_test_id("job-status")).to_have_text("Running")
+
+    OutputFactory(generation=job)
+    Generation.objects.filter(pk=job.pk).update(status=Status.SUCCEEDED, finished_at=timezone.now())
+    card.get_by_role("button", name="Cancel").click()
+
+    expect(card.get_by_test_id("job-notice")).to_have_text("This job has already finished.")
+    expect(card.get_by_test_id("job-status")).to_have_text("Succeeded")
+    expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_text("This job has already finished.")).to_have_count(0)
+
+
+def test_cancel_ends_a_running_job_on_its_card(page, user, password):
+    job = GenerationFactory(user=user, status=Status.RUNNING, prompt="a fox")
+    log_in(page, user.email, password)
+    page.goto(reverse("generation:jobs"))
+    card = page.locator(f"#job-{job.pk}")
+
+    card.get_by_role("button", name="Cancel").click()
+
+    expect(card.get_by_test_id("job-status")).to_have_text("Canceled")
+    expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
+    expect(card.get_by_role("button", name="Retry")).to_be_visible()
