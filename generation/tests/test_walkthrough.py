@@ -96,10 +96,18 @@ def test_edits_carry_a_caption_in_the_gallery_and_on_their_job_card(signed_in, u
         assert "Cartoon filter, from an upload" in page
 
 
-@pytest.mark.parametrize("name", [*OUTPUT_PAGES, "generation:output_detail"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *OUTPUT_PAGES,
+        "generation:output_detail",
+        "generation:output_edit",
+        "generation:output_delete",
+    ],
+)
 def test_the_offline_renderer_is_named_on_every_page_with_outputs(signed_in, user, settings, name):
     output = OutputFactory(generation__user=user)
-    url = reverse(name, args=[output.pk]) if name.endswith("detail") else reverse(name)
+    url = reverse(name, args=[output.pk]) if name.startswith("generation:output") else reverse(name)
 
     settings.GENERATION_PROVIDER = "local"
     assert 'data-testid="offline-renderer"' in signed_in.get(url).content.decode()
