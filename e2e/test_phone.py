@@ -22,7 +22,7 @@ def test_every_signed_in_page_fits_a_phone(phone, user, password, scheme):
     )
     OutputFactory(generation=edit)
     GenerationFactory(user=user, status="running", prompt=LONG_PROMPT)
-    apikeys.api_key_create(user=user, name="a script with a rather long name")
+    key = apikeys.api_key_create(user=user, name="a script with a rather long name").api_key
     phone.emulate_media(color_scheme=scheme)
     log_in(phone, user.email, password)
     pages = {
@@ -32,7 +32,9 @@ def test_every_signed_in_page_fits_a_phone(phone, user, password, scheme):
         "gallery": reverse("generation:gallery"),
         "output": reverse("generation:output_detail", args=[output.pk]),
         "output-edit": reverse("generation:output_edit", args=[output.pk]),
+        "output-delete": reverse("generation:output_delete", args=[output.pk]),
         "api-keys": reverse("apikeys:key_list"),
+        "api-key-revoke": reverse("apikeys:key_revoke", args=[key.pk]),
         "api-usage": reverse("apikeys:usage"),
         "premium": reverse("billing:premium"),
         "account-password": reverse("account_change_password"),
