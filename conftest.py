@@ -205,6 +205,17 @@ def browser():
 
 
 @pytest.fixture
+def app_page(browser, live_server, tmp_path):
+    """A page in an ordinary on-disk profile: Chromium installs no web app in incognito."""
+    context = browser.browser_type.launch_persistent_context(
+        tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=live_server.url
+    )
+    context.set_default_timeout(10_000)
+    yield context.pages[0] if context.pages else context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)

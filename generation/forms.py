@@ -1,8 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from .models import Kind, OutputKind
-from .options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from .models import Kind, OutputKind, search_words
+from .options import COLORS, DEFAULT_SIZE, EDIT_OPERATION_LABELS, MAX_COUNT, SIZES, STYLES
 from .services import GenerationRequest
 
 
@@ -51,7 +51,7 @@ class GenerateForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    edit_operation = forms.ChoiceField(choices=_choices(EDIT_OPERATIONS), label="Edit")
+    edit_operation = forms.ChoiceField(choices=EDIT_OPERATION_LABELS.items(), label="Edit")
     prompt = forms.CharField(
         required=False,
         max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
@@ -75,6 +75,7 @@ class GallerySearchForm(forms.Form):
     q = forms.CharField(
         required=False,
         max_length=200,
+        error_messages={"max_length": "Search with up to %(limit_value)d characters."},
         widget=forms.TextInput(
             attrs={
                 "type": "search",
@@ -89,3 +90,9 @@ class GallerySearchForm(forms.Form):
         widget=forms.Select(attrs={"aria-label": "Show"}),
     )
     favorites = forms.BooleanField(required=False, label="Favourites only")
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        if q.strip() and not search_words(q):
+            raise forms.ValidationError("Search for a word of a prompt: letters or numbers.")
+        return q

@@ -10,6 +10,14 @@ DEFAULT_SIZE = 512
 MAX_COUNT = 4
 # "instruct" carries a free-text instruction in the prompt; only remote models follow it.
 EDIT_OPERATIONS = ("cartoonify", "grayscale", "sepia", "upscale", "instruct")
+# How the pages name each edit: in the form's choices and in an edit's caption.
+EDIT_OPERATION_LABELS = {
+    "cartoonify": "Cartoon filter",
+    "grayscale": "Grayscale",
+    "sepia": "Sepia",
+    "upscale": "Upscale",
+    "instruct": "Edit by instruction",
+}
 
 # What a model is told for each style and colour scheme.
 STYLE_WORDS = {

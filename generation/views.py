@@ -180,12 +180,16 @@ def job_status(request, pk):
 @require_POST
 def job_cancel(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
+    notice = ""
     try:
         job = services.generation_cancel(generation=job, by=request.user)
     except JobStateConflict as refused:
-        messages.error(request, str(refused))
+        job = get_object_or_404(Generation.objects.prefetch_related("outputs"), pk=pk)
+        notice = str(refused)
     if _is_htmx(request):
-        return render(request, "generation/partials/job.html", {"job": job})
+        return render(request, "generation/partials/job.html", {"job": job, "notice": notice})
+    if notice:
+        messages.error(request, notice)
     return redirect("generation:jobs")
 
 
@@ -210,7 +214,11 @@ def gallery(request):
     outputs = Output.objects.for_user(request.user).select_related("generation")
     if form.is_valid():
         data = form.cleaned_data
-        outputs = outputs.search(prompt=data["q"], kind=data["kind"], favorites=data["favorites"])
+        outputs = outputs.search(
+            user=request.user, prompt=data["q"], kind=data["kind"], favorites=data["favorites"]
+        )
+    elif form.is_bound:
+        outputs = outputs.none()  # the form says what to fix
     # Lazy: a grid served from the fragment cache runs no query.
     page = KeysetPage(outputs, before=request.GET.get("before"), size=GALLERY_PAGE_SIZE)
     query = request.GET.copy()
