@@ -43,11 +43,15 @@ def _initial_from(request) -> dict:
 
 
 def _composer_context(request, form, edit_form=None, error=""):
+    account = billing.credit_account_for(user=request.user)
     return {
         "form": form,
         "edit_form": edit_form or EditForm(),
         "error": error,
-        "credits": billing.credits_balance(user=request.user),
+        "credits": account.balance,
+        # Shown before submitting: what a request of each kind costs on this plan.
+        "image_cost": billing.plan_cost(plan=account.plan, kind=Kind.IMAGE, count=2),
+        "video_cost": billing.plan_cost(plan=account.plan, kind=Kind.VIDEO, count=1),
     }
 
 
