@@ -2,12 +2,30 @@ from django import forms
 from django.conf import settings
 
 from .models import Kind, OutputKind, search_words
-from .options import COLORS, DEFAULT_SIZE, EDIT_OPERATION_LABELS, MAX_COUNT, SIZES, STYLES
+from .options import (
+    COLORS,
+    DEFAULT_QUALITY,
+    DEFAULT_SIZE,
+    EDIT_OPERATION_LABELS,
+    MAX_COUNT,
+    QUALITIES,
+    SHAPES,
+    SIZES,
+    STYLES,
+)
 from .services import GenerationRequest
 
 
 def _choices(values):
-    return [(value, value.replace("-", " ").capitalize()) for value in values]
+    return [(value, LABELS.get(value, value.replace("-", " ").capitalize())) for value in values]
+
+
+LABELS = {
+    "auto": "Auto (the model picks)",
+    "3d-render": "3D render",
+    "portrait": "Portrait 2:3",
+    "landscape": "Landscape 3:2",
+}
 
 
 class GenerateForm(forms.Form):
@@ -31,8 +49,13 @@ class GenerateForm(forms.Form):
     size = forms.TypedChoiceField(
         choices=[(s, f"{s} px") for s in SIZES], coerce=int, initial=DEFAULT_SIZE
     )
+    # Optional, so a page loaded before these existed still submits.
+    shape = forms.ChoiceField(choices=_choices(SHAPES), initial="square", required=False)
+    quality = forms.ChoiceField(
+        choices=_choices(QUALITIES), initial=DEFAULT_QUALITY, required=False
+    )
     count = forms.TypedChoiceField(
-        choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=1
+        choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=2
     )
     seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1)
 
@@ -45,6 +68,8 @@ class GenerateForm(forms.Form):
             style=data["style"],
             color=data["color"],
             size=data["size"],
+            shape=data["shape"] or "square",
+            quality=data["quality"] or DEFAULT_QUALITY,
             count=data["count"],  # a video makes one whatever the count: GenerationRequest.outputs
             seed=data["seed"],
         )

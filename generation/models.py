@@ -92,6 +92,7 @@ class Generation(models.Model):
     height = models.PositiveIntegerField(default=512)
     count = models.PositiveSmallIntegerField(default=1)
     seed = models.BigIntegerField(null=True, blank=True)
+    quality = models.CharField(max_length=10, default="best")
     edit_operation = models.CharField(max_length=20, blank=True)
     source_output = models.ForeignKey(
         "Output", null=True, blank=True, on_delete=models.SET_NULL, related_name="edits"

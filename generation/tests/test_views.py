@@ -268,3 +268,11 @@ def test_the_composer_shows_what_a_request_costs_before_submitting(signed_in, us
     page = signed_in.get(reverse("generation:generate")).content.decode()
     assert "One request (up to 4 images) costs 1 credit." in page
     assert "A video costs 20 credits." in page
+
+
+def test_the_generator_offers_the_originals_choices_and_ours(signed_in):
+    page = signed_in.get(reverse("generation:generate")).content.decode()
+    for label in ("Art style", "Logo", "Banner", "Photo", "Watercolor", "Cartoon", "Earthy"):
+        assert f">{label}</option>" in page
+    for label in ("Auto (the model picks)", "Portrait 2:3", "Landscape 3:2", "256 px", "Best"):
+        assert f">{label}</option>" in page
