@@ -21,10 +21,10 @@ def _choices(values):
 
 
 LABELS = {
-    "auto": "Auto (the model picks)",
+    "auto": "Auto",
     "3d-render": "3D render",
-    "portrait": "Portrait 2:3",
-    "landscape": "Landscape 3:2",
+    "portrait": "Portrait",
+    "landscape": "Landscape",
 }
 
 

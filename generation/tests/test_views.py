@@ -274,5 +274,5 @@ def test_the_generator_offers_the_originals_choices_and_ours(signed_in):
     page = signed_in.get(reverse("generation:generate")).content.decode()
     for label in ("Art style", "Logo", "Banner", "Photo", "Watercolor", "Cartoon", "Earthy"):
         assert f">{label}</option>" in page
-    for label in ("Auto (the model picks)", "Portrait 2:3", "Landscape 3:2", "256 px", "Best"):
+    for label in ("Auto", "Portrait", "Landscape", "256 px", "Best"):
         assert f">{label}</option>" in page
