@@ -19,6 +19,7 @@ class JobSpec:
     seed: int | None = None
     source_image: bytes | None = None
     edit_operation: str = "cartoonify"
+    mask_image: bytes | None = None  # inpaint: white = repaint, the source image's size
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,10 @@ def spec_for(generation: Generation) -> JobSpec:
     elif generation.source_file:
         with generation.source_file.open("rb") as handle:
             source = handle.read()
+    mask = None
+    if generation.mask_file:
+        with generation.mask_file.open("rb") as handle:
+            mask = handle.read()
     return JobSpec(
         kind=generation.kind,
         prompt=generation.prompt,
@@ -239,6 +243,7 @@ def spec_for(generation: Generation) -> JobSpec:
         seed=generation.seed,
         source_image=source,
         edit_operation=generation.edit_operation or "cartoonify",
+        mask_image=mask,
     )
 
 
