@@ -314,6 +314,8 @@ REPLICATE_MODELS = {
     "edit": env("REPLICATE_MODEL_EDIT", default="black-forest-labs/flux-kontext-pro"),
     "video": env("REPLICATE_MODEL_VIDEO", default="minimax/video-01"),
     "enhance": env("REPLICATE_MODEL_ENHANCE", default="meta/meta-llama-3-8b-instruct"),
+    # Takes `image`, `mask` (white = repaint) and `prompt`, like flux-fill or SDXL inpainting.
+    "inpaint": env("REPLICATE_MODEL_INPAINT", default="black-forest-labs/flux-fill-pro"),
 }
 GENERATION_PROMPT_MAX_LENGTH = env.int("GENERATION_PROMPT_MAX_LENGTH", default=1000)
 GENERATION_MAX_UPLOAD_BYTES = env.int("GENERATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
