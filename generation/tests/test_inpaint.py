@@ -328,3 +328,18 @@ def test_other_edits_keep_the_edit_model(fake_replicate):
 
 def _b64(content: bytes) -> str:
     return base64.b64encode(content).decode()
+
+
+@pytest.mark.django_db
+def test_a_refused_edit_shows_the_edit_tab_with_its_error(signed_in, user):
+    response = signed_in.post(
+        reverse("generation:edit_upload"),
+        {**INPAINT, "source_upload": upload("photo.png", png_bytes(SIZE))},
+        headers={"HX-Request": "true"},
+    )
+
+    page = response.content.decode()
+    edit_form_tag = page.split('<form id="edit-form"', 1)[1].split(">", 1)[0]
+    generate_form_tag = page.split('<form id="generate-form"', 1)[1].split(">", 1)[0]
+    assert "hidden" not in edit_form_tag and "hidden" in generate_form_tag
+    assert "needs a mask" in page
