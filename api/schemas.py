@@ -37,7 +37,8 @@ class VideoIn(Schema):
     seed: int | None = Seed
 
 
-MASK_MAX = (settings.GENERATION_MAX_UPLOAD_BYTES + 2) // 3 * 4 + 100  # base64, data: prefix
+# A request body is at most DATA_UPLOAD_MAX_MEMORY_SIZE; black-and-white masks are small PNGs.
+MASK_MAX = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 class EditIn(Schema):
@@ -56,7 +57,7 @@ class EditIn(Schema):
         max_length=MASK_MAX,
         description="For `inpaint` (required): a PNG exactly the size of the image, as base64 "
         "or a `data:image/png;base64,` URI. White pixels are repainted, black ones kept. "
-        "Only `inpaint` uses it.",
+        "Only `inpaint` uses it. The whole JSON body is limited to 2.5 MB.",
     )
 
 

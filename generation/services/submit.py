@@ -62,7 +62,7 @@ def validate_request(request: GenerationRequest) -> None:
         raise InvalidRequest("The seed must be between 0 and 4294967295.", field="seed")
     if request.kind == Kind.EDIT and request.edit_operation not in EDIT_OPERATIONS:
         raise InvalidRequest("Choose an edit operation.", field="edit_operation")
-    if request.edit_operation == "inpaint" and not prompt:
+    if request.kind == Kind.EDIT and request.edit_operation == "inpaint" and not prompt:
         raise InvalidRequest("Describe what to paint in the masked area.", field="prompt")
 
 
