@@ -303,10 +303,14 @@ def test_replicate_gets_the_image_the_mask_and_the_prompt_on_the_inpainting_mode
     source, mask = png_bytes(SIZE), mask_png(SIZE, BOX)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.generation_submit(
+        job = services.generation_submit(
             user=user, request=inpaint_request(), source_bytes=source, mask_bytes=mask
         )
 
+    job.refresh_from_db()
+    assert job.status == Status.SUCCEEDED, job.error
+    [prediction] = fake_replicate.predictions
+    assert job.outputs.get().file.read() == fake_replicate.outputs(prediction)[0]
     request = next(r for r in fake_replicate.requests if r.path.endswith("/predictions"))
     assert request.path == "/v1/models/acme/fill-model/predictions"
     sent = request.json["input"]
