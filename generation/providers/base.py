@@ -18,8 +18,8 @@ class JobSpec:
     count: int = 1
     seed: int | None = None
     source_image: bytes | None = None
-    edit_operation: str = "cartoonify"
     mask_image: bytes | None = None  # inpaint: white = repaint, the source image's size
+    edit_operation: str = "cartoonify"
 
 
 @dataclass(frozen=True)

@@ -242,8 +242,8 @@ def spec_for(generation: Generation) -> JobSpec:
         count=generation.count,
         seed=generation.seed,
         source_image=source,
-        edit_operation=generation.edit_operation or "cartoonify",
         mask_image=mask,
+        edit_operation=generation.edit_operation or "cartoonify",
     )
 
 

@@ -10,10 +10,10 @@ from django.db import transaction
 
 from billing import services as billing
 
+from .. import uploads
 from ..exceptions import InvalidRequest, JobStateConflict
 from ..models import Generation, Kind, Output, OutputKind, Via
 from ..options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
-from ..uploads import check_image_bytes, check_mask_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -152,8 +152,8 @@ def _checked_mask(request, *, source_output, source_bytes, mask) -> bytes | None
     if source_output is not None:
         size = (source_output.width, source_output.height)
     else:
-        size = check_image_bytes(source_bytes)
-    check_mask_bytes(mask, image_size=size)
+        size = uploads.check_image_bytes(source_bytes)
+    uploads.check_mask_bytes(mask, image_size=size)
     return mask
 
 
