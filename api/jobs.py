@@ -10,6 +10,7 @@ from generation import services as generation
 from generation.models import Generation, Kind, Output, OutputKind
 from generation.models import Status as JobStatus
 from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
+from generation.uploads import decode_base64_image
 
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES
 from .router import router
@@ -93,12 +94,13 @@ def create_edit(
     req = generation.GenerationRequest(
         kind=Kind.EDIT, prompt=payload.prompt, edit_operation=payload.operation
     )
+    mask = decode_base64_image(payload.mask, field="mask") if payload.mask else None
     return _submit(
         request,
         response,
         idempotency_key,
         lambda: generation.generation_submit(
-            user=request.user, request=req, via="api", source_output=source
+            user=request.user, request=req, via="api", source_output=source, mask_bytes=mask
         ),
     )
 

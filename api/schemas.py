@@ -52,9 +52,28 @@ class VideoIn(Schema):
     seed: int | None = Seed
 
 
+# A request body is at most DATA_UPLOAD_MAX_MEMORY_SIZE; black-and-white masks are small PNGs.
+MASK_MAX = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 class EditIn(Schema):
-    operation: EditOperation = Field(..., description="`instruct` follows the prompt.")
-    prompt: str = Field("", max_length=PROMPT_MAX, description="The instruction for `instruct`.")
+    operation: EditOperation = Field(
+        ...,
+        description="`instruct` follows the prompt; `inpaint` paints the prompt where the "
+        "mask is white and keeps the rest.",
+    )
+    prompt: str = Field(
+        "",
+        max_length=PROMPT_MAX,
+        description="The instruction for `instruct`; what to paint for `inpaint` (required).",
+    )
+    mask: str | None = Field(
+        None,
+        max_length=MASK_MAX,
+        description="For `inpaint` (required): a PNG exactly the size of the image, as base64 "
+        "or a `data:image/png;base64,` URI. White pixels are repainted, black ones kept. "
+        "Only `inpaint` uses it. The whole JSON body is limited to 2.5 MB.",
+    )
 
 
 class EnhanceIn(Schema):

@@ -314,6 +314,8 @@ REPLICATE_MODELS = {
     "edit": env("REPLICATE_MODEL_EDIT", default="black-forest-labs/flux-kontext-pro"),
     "video": env("REPLICATE_MODEL_VIDEO", default="minimax/video-01"),
     "enhance": env("REPLICATE_MODEL_ENHANCE", default="meta/meta-llama-3-8b-instruct"),
+    # Takes `image`, `mask` (white = repaint) and `prompt`, like flux-fill or SDXL inpainting.
+    "inpaint": env("REPLICATE_MODEL_INPAINT", default="black-forest-labs/flux-fill-pro"),
 }
 # Image model steps per quality; the defaults fit flux-schnell (1-4 steps). Set all three
 # for another model, e.g. REPLICATE_QUALITY_STEPS=standard=20,high=35,best=50.

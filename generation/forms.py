@@ -14,6 +14,7 @@ from .options import (
     STYLES,
 )
 from .services import GenerationRequest
+from .uploads import read_upload
 
 
 def _choices(values):
@@ -80,10 +81,20 @@ class EditForm(forms.Form):
     prompt = forms.CharField(
         required=False,
         max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
-        label="Instruction (for “instruct”)",
+        label="Instruction, or what to paint in the mask",
         widget=forms.TextInput(attrs={"placeholder": "make it night time"}),
     )
     source_upload = forms.FileField(required=False, label="Image to edit")
+    mask = forms.FileField(
+        required=False,
+        label="Mask (PNG the size of the image, white = repaint)",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png"}),
+    )
+
+    def mask_bytes(self) -> bytes | None:
+        """The uploaded mask's bytes (bounded in size); the service checks what they are."""
+        upload = self.cleaned_data.get("mask")
+        return read_upload(upload, field="mask") if upload else None
 
     def to_request(self) -> GenerationRequest:
         data = self.cleaned_data

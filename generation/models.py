@@ -98,6 +98,8 @@ class Generation(models.Model):
         "Output", null=True, blank=True, on_delete=models.SET_NULL, related_name="edits"
     )
     source_file = models.FileField(upload_to="sources/%Y/%m/", blank=True)
+    # An inpaint's mask: a PNG the size of the source, white where the prompt is painted.
+    mask_file = models.FileField(upload_to="masks/%Y/%m/", blank=True)
 
     provider = models.CharField(max_length=20)
     provider_job_id = models.CharField(max_length=100, blank=True, db_index=True)

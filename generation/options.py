@@ -20,7 +20,8 @@ QUALITIES = ("standard", "high", "best")
 DEFAULT_QUALITY = "best"  # the model's own default number of steps
 MAX_COUNT = 4
 # "instruct" carries a free-text instruction in the prompt; only remote models follow it.
-EDIT_OPERATIONS = ("cartoonify", "grayscale", "sepia", "upscale", "instruct")
+# "inpaint" repaints the white area of a mask (a PNG the size of the image) after the prompt.
+EDIT_OPERATIONS = ("cartoonify", "grayscale", "sepia", "upscale", "instruct", "inpaint")
 # How the pages name each edit: in the form's choices and in an edit's caption.
 EDIT_OPERATION_LABELS = {
     "cartoonify": "Cartoon filter",
@@ -28,6 +29,7 @@ EDIT_OPERATION_LABELS = {
     "sepia": "Sepia",
     "upscale": "Upscale",
     "instruct": "Edit by instruction",
+    "inpaint": "Repaint a masked area",
 }
 
 # What a model is told for each style and colour scheme.

@@ -18,6 +18,7 @@ def delete_output_file(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Generation)
 def delete_source_file(sender, instance, **kwargs):
-    name, storage = instance.source_file.name, instance.source_file.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    for upload in (instance.source_file, instance.mask_file):
+        name, storage = upload.name, upload.storage
+        if name:
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))

@@ -83,6 +83,7 @@ def edit_upload(request):
             user=request.user,
             request=edit_form.to_request(),
             source_bytes=read_uploaded_image(upload),
+            mask_bytes=edit_form.mask_bytes(),
         )
 
     return _submit(request, edit_form, submit, composer_form=GenerateForm(), edit_form=edit_form)
@@ -293,19 +294,31 @@ def output_delete(request, pk):
 @login_required
 def output_edit(request, pk):
     output = _owned_output(request, pk)
-    form = EditForm(request.POST or None)
+    form = EditForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST":
+        status = 400
         try:
             if form.is_valid():
                 check_generation_rate(request)
                 services.generation_submit(
-                    user=request.user, request=form.to_request(), source_output=output
+                    user=request.user,
+                    request=form.to_request(),
+                    source_output=output,
+                    mask_bytes=form.mask_bytes(),
                 )
                 messages.success(request, "Your edit is queued.")
                 return redirect("generation:generate")
-        except (RateLimited, QuotaExceeded, InvalidRequest) as refused:
-            messages.error(request, str(refused))
-    return render(request, "generation/output_edit.html", {"output": output, "form": form})
+        except RateLimited as limited:
+            status = 429
+            messages.error(request, str(limited))
+        except QuotaExceeded as exhausted:
+            status = 402
+            messages.error(request, str(exhausted))
+        except InvalidRequest as invalid:
+            form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+    context = {"output": output, "form": form}
+    return render(request, "generation/output_edit.html", context, status=status)
 
 
 @staff_member_required

@@ -1,9 +1,13 @@
+import base64
+import io
+
 import pytest
 from django.urls import reverse
+from PIL import Image
 
 from billing import services as billing
 from generation.models import Generation, Output, Status, Via
-from generation.tests.factories import GenerationFactory, OutputFactory
+from generation.tests.factories import GenerationFactory, OutputFactory, mask_png
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +101,69 @@ def test_edit_one_of_your_images(api, user):
     assert response.status_code == 202
     assert response.json()["source_image_id"] == image.pk
     assert response.json()["kind"] == "edit"
+
+
+def test_inpaint_one_of_your_images_with_a_base64_mask(
+    api, user, django_capture_on_commit_callbacks
+):
+    image = OutputFactory(generation=GenerationFactory(user=user))  # 64x64
+    mask = base64.b64encode(mask_png((64, 64), (0, 0, 32, 64))).decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            f"/images/{image.pk}/edits",
+            {"operation": "inpaint", "prompt": "a lighthouse", "mask": mask},
+        )
+
+    assert response.status_code == 202
+    job = api.get(f"/generations/{response.json()['id']}").json()
+    assert job["status"] == "succeeded", job["error"]
+    output = Output.objects.get(pk=job["outputs"][0]["id"])
+    result = Image.open(io.BytesIO(output.file.read())).convert("RGB")
+    original = Image.open(image.file.open("rb")).convert("RGB")
+    assert result.crop((32, 0, 64, 64)) == original.crop((32, 0, 64, 64))
+    assert result.crop((0, 0, 24, 64)) != original.crop((0, 0, 24, 64))
+    assert billing.credits_balance(user=user) == 4
+
+
+def test_a_mask_may_be_sent_as_a_data_uri(api, user):
+    image = OutputFactory(generation=GenerationFactory(user=user))
+    mask = "data:image/png;base64," + base64.b64encode(mask_png((64, 64))).decode()
+
+    response = api.post(
+        f"/images/{image.pk}/edits", {"operation": "inpaint", "prompt": "a moon", "mask": mask}
+    )
+
+    assert response.status_code == 202
+
+
+def _jpeg_base64() -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(out, "JPEG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"prompt": "a moon"}, "mask"),
+        ({"prompt": "", "mask": base64.b64encode(mask_png((64, 64))).decode()}, "prompt"),
+        ({"prompt": "a moon", "mask": base64.b64encode(mask_png((65, 64))).decode()}, "mask"),
+        ({"prompt": "a moon", "mask": _jpeg_base64()}, "mask"),
+        ({"prompt": "a moon", "mask": "not base64 at all!"}, "mask"),
+        ({"prompt": "a moon", "mask": base64.b64encode(b"\x89PNG\r\n\x1a\nxx").decode()}, "mask"),
+    ],
+    ids=["no mask", "no prompt", "another size", "jpeg", "not base64", "broken png"],
+)
+def test_bad_inpaint_input_is_a_422_on_its_field_and_costs_nothing(api, user, body, field):
+    image = OutputFactory(generation=GenerationFactory(user=user))
+
+    response = api.post(f"/images/{image.pk}/edits", {"operation": "inpaint", **body})
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    assert not Generation.objects.filter(kind="edit").exists()
+    assert billing.credits_balance(user=user) == 5
 
 
 def test_videos_and_prompt_enhancement(api, user):

@@ -18,6 +18,7 @@ class JobSpec:
     count: int = 1
     seed: int | None = None
     source_image: bytes | None = None
+    mask_image: bytes | None = None  # inpaint: white = repaint, the source image's size
     edit_operation: str = "cartoonify"
     quality: str = "best"
 

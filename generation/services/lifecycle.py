@@ -227,6 +227,10 @@ def spec_for(generation: Generation) -> JobSpec:
     elif generation.source_file:
         with generation.source_file.open("rb") as handle:
             source = handle.read()
+    mask = None
+    if generation.mask_file:
+        with generation.mask_file.open("rb") as handle:
+            mask = handle.read()
     return JobSpec(
         kind=generation.kind,
         prompt=generation.prompt,
@@ -238,6 +242,7 @@ def spec_for(generation: Generation) -> JobSpec:
         count=generation.count,
         seed=generation.seed,
         source_image=source,
+        mask_image=mask,
         edit_operation=generation.edit_operation or "cartoonify",
         quality=generation.quality,
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from billing import services as billing
 
+from .. import uploads
 from ..exceptions import InvalidRequest, JobStateConflict
 from ..models import Generation, Kind, Output, OutputKind, Via
 from ..options import (
@@ -79,6 +80,8 @@ def validate_request(request: GenerationRequest) -> None:
         raise InvalidRequest("The seed must be between 0 and 4294967295.", field="seed")
     if request.kind == Kind.EDIT and request.edit_operation not in EDIT_OPERATIONS:
         raise InvalidRequest("Choose an edit operation.", field="edit_operation")
+    if request.kind == Kind.EDIT and request.edit_operation == "inpaint" and not prompt:
+        raise InvalidRequest("Describe what to paint in the masked area.", field="prompt")
 
 
 def _has_control_characters(text: str) -> bool:
@@ -96,12 +99,21 @@ def generation_submit(
     via: str = Via.WEB,
     source_output: Output | None = None,
     source_bytes: bytes | None = None,
+    mask_bytes: bytes | None = None,
     retry_of: Generation | None = None,
 ) -> Generation:
-    """Check, reserve the credits and create the job in one transaction; queue it on commit."""
+    """Check, reserve the credits and create the job in one transaction; queue it on commit.
+
+    An inpaint edit takes `mask_bytes` (a PNG of its image's size); other jobs ignore it.
+    """
     validate_request(request)
     if request.kind == Kind.EDIT:
         _check_edit_source(user=user, source_output=source_output, source_bytes=source_bytes)
+        mask_bytes = _checked_mask(
+            request, source_output=source_output, source_bytes=source_bytes, mask=mask_bytes
+        )
+    else:
+        mask_bytes = None
     # Locked and settled first: the cost depends on the plan, and concurrent submits queue here.
     account = billing.credit_account_lock(user=user)
     billing.credits_settle_period(account=account)
@@ -134,6 +146,8 @@ def generation_submit(
     )
     if source_bytes is not None:
         generation.source_file.save("source.png", ContentFile(source_bytes), save=True)
+    if mask_bytes is not None:
+        generation.mask_file.save("mask.png", ContentFile(mask_bytes), save=True)
     transaction.on_commit(lambda: enqueue(generation.pk))
     return generation
 
@@ -145,6 +159,22 @@ def _check_edit_source(*, user, source_output, source_bytes) -> None:
         source_output.user_id != user.pk or source_output.kind != OutputKind.IMAGE
     ):
         raise InvalidRequest("That image is not in your gallery.", field="source_output")
+
+
+def _checked_mask(request, *, source_output, source_bytes, mask) -> bytes | None:
+    """An inpaint's mask, checked against its image before anything is charged."""
+    if request.edit_operation != "inpaint":
+        return None
+    if not mask:
+        raise InvalidRequest(
+            "Inpainting needs a mask: a PNG, white where to repaint.", field="mask"
+        )
+    if source_output is not None:
+        size = (source_output.width, source_output.height)
+    else:
+        size = uploads.check_image_bytes(source_bytes)
+    uploads.check_mask_bytes(mask, image_size=size)
+    return mask
 
 
 def enqueue(generation_id: int) -> None:
@@ -168,12 +198,14 @@ def generation_retry(*, generation: Generation) -> Generation:
     source_bytes = None
     if original.kind == Kind.EDIT and original.source_output is None:
         source_bytes = original.source_file.read()
+    mask_bytes = original.mask_file.read() if original.mask_file else None
     return generation_submit(
         user=generation.user,
         request=request_from(original),
         via=original.via,
         source_output=original.source_output,
         source_bytes=source_bytes,
+        mask_bytes=mask_bytes,
         retry_of=original,
     )
 

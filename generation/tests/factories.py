@@ -14,6 +14,16 @@ def png_bytes(size=(64, 64), color=(200, 80, 40)) -> bytes:
     return buffer.getvalue()
 
 
+def mask_png(size=(64, 64), box=None) -> bytes:
+    """An inpaint mask: black, with `box` (left, top, right, bottom; default the middle) white."""
+    w, h = size
+    mask = PILImage.new("L", size, 0)
+    mask.paste(255, box or (w // 4, h // 4, 3 * w // 4, 3 * h // 4))
+    buffer = io.BytesIO()
+    mask.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 class GenerationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Generation

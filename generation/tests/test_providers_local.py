@@ -6,6 +6,7 @@ from PIL import Image, ImageStat
 from generation.options import COLORS, EDIT_OPERATIONS, STYLES, nearest_color, nearest_style
 from generation.providers import JobSpec, ProviderError, get_provider
 from generation.providers.local.enhance import MAX_LENGTH
+from generation.tests.factories import mask_png
 
 
 def run(**fields):
@@ -117,7 +118,13 @@ def test_enhance_never_exceeds_the_limit():
 
 @pytest.mark.parametrize("operation", EDIT_OPERATIONS)
 def test_every_edit_operation_returns_a_png(operation):
-    file = run(kind="edit", prompt="", source_image=sample_png(), edit_operation=operation).files[0]
+    file = run(
+        kind="edit",
+        prompt="a kite",
+        source_image=sample_png(),
+        mask_image=mask_png((96, 64)),  # only inpaint reads it
+        edit_operation=operation,
+    ).files[0]
     image = decode(file)
     assert image.format == "PNG"
     assert image.size == (file.width, file.height)

@@ -5,9 +5,10 @@ import warnings
 from collections.abc import Callable
 
 from django.conf import settings
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from ..base import ProviderError
+from .artwork import render_picture
 
 UPSCALE_MAX_SIDE = 2048
 # Cartoonify's filters are per-pixel neighbourhoods; bigger inputs are reduced first.
@@ -16,6 +17,8 @@ SMOOTHING_MAX_SIDE = 512
 CARTOON_COLORS = 12
 EDGE_THRESHOLD = 24
 SEPIA = {"black": (38, 24, 12), "mid": (160, 120, 80), "white": (255, 244, 224)}
+# Inpaint paints a fresh picture at most this big, then scales it to the image.
+INPAINT_MAX_SIDE = 1024
 
 
 def open_image(data: bytes | None) -> Image.Image:
@@ -107,6 +110,41 @@ def upscale(image: Image.Image) -> Image.Image:
         return image
     bigger = image.resize(size, Image.Resampling.LANCZOS)
     return bigger.filter(ImageFilter.UnsharpMask(radius=1.5, percent=60, threshold=2))
+
+
+def inpaint(
+    image: Image.Image, mask: Image.Image, *, prompt: str, style: str, color: str, seed: int
+) -> Image.Image:
+    """Paint a fresh picture of the prompt where the mask is white, blended in over a
+    feathered edge; wherever the mask is black the image keeps its exact pixels."""
+    small = _fit(image, INPAINT_MAX_SIDE).size
+    fresh = render_picture(prompt, style, color, small, seed)
+    if fresh.size != image.size:
+        fresh = fresh.resize(image.size, Image.Resampling.BICUBIC)
+    return Image.composite(fresh.convert(image.mode), image, feathered(mask))
+
+
+def feathered(mask: Image.Image) -> Image.Image:
+    """The mask with its edge softened inwards only: black stays exactly black."""
+    radius = max(2, min(mask.size) // 64)
+    # A blur thresholded high shrinks the white area by about the radius; blurring that
+    # again ramps from black at the old edge up to white inside.
+    shrunk = mask.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 250 else 0)
+    return ImageChops.darker(shrunk.filter(ImageFilter.GaussianBlur(radius)), mask)
+
+
+def open_mask(data: bytes | None, size: tuple[int, int]) -> Image.Image:
+    """A mask as 8-bit luminance (white = repaint), the size of the image it applies to."""
+    if not data:
+        raise ProviderError("Inpainting needs a mask.", permanent=True)
+    try:
+        with Image.open(io.BytesIO(data)) as mask:
+            luminance = mask.convert("L")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise ProviderError("The mask could not be read.", permanent=True) from error
+    if luminance.size != size:
+        raise ProviderError("The mask is not the size of the image.", permanent=True)
+    return luminance
 
 
 EDITS: dict[str, Callable[[Image.Image], Image.Image]] = {

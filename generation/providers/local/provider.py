@@ -11,7 +11,7 @@ from PIL import Image
 from ...options import MAX_COUNT
 from ..base import KINDS, JobSpec, Outcome, OutputFile, ProviderError, Started
 from .artwork import render_clip, render_picture
-from .edits import apply_edit, open_image
+from .edits import apply_edit, inpaint, open_image, open_mask
 from .enhance import enhance_prompt
 
 MIN_SIDE = 16
@@ -73,7 +73,15 @@ def _clip(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
 
 
 def _edit(spec: JobSpec) -> OutputFile:
-    return png_file(apply_edit(open_image(spec.source_image), spec.edit_operation))
+    image = open_image(spec.source_image)
+    if spec.edit_operation != "inpaint":
+        return png_file(apply_edit(image, spec.edit_operation))
+    seed = spec.seed if spec.seed is not None else secrets.randbelow(2**31)
+    mask = open_mask(spec.mask_image, image.size)
+    painted = inpaint(
+        image, mask, prompt=spec.prompt, style=spec.style, color=spec.color, seed=seed
+    )
+    return png_file(painted)
 
 
 def png_file(image: Image.Image) -> OutputFile:

@@ -61,10 +61,25 @@ def _image_input(spec: JobSpec) -> dict[str, Any]:
 def _edit_input(spec: JobSpec) -> dict[str, Any]:
     if not spec.source_image:
         raise ProviderError("There is no image to edit.", permanent=True)
+    if spec.edit_operation == "inpaint":
+        return _inpaint_input(spec)
     data: dict[str, Any] = {
         "prompt": edit_instruction(spec),
         "input_image": data_uri(spec.source_image),
         "aspect_ratio": "match_input_image",
+        "output_format": "png",
+    }
+    return _with_common(data, spec)
+
+
+def _inpaint_input(spec: JobSpec) -> dict[str, Any]:
+    """For an inpainting model (flux-fill, SDXL inpainting): white mask pixels are repainted."""
+    if not spec.mask_image:
+        raise ProviderError("Inpainting needs a mask.", permanent=True)
+    data: dict[str, Any] = {
+        "prompt": spec.prompt.strip(),
+        "image": data_uri(spec.source_image),
+        "mask": data_uri(spec.mask_image),
         "output_format": "png",
     }
     return _with_common(data, spec)

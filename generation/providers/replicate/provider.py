@@ -35,6 +35,7 @@ DEFAULT_MODELS = {
     "edit": "black-forest-labs/flux-kontext-pro",
     "video": "minimax/video-01",
     "enhance": "meta/meta-llama-3-8b-instruct",
+    "inpaint": "black-forest-labs/flux-fill-pro",
 }
 RUNNING = ("starting", "processing")
 
@@ -50,11 +51,10 @@ class ReplicateProvider:
         self.models = {**DEFAULT_MODELS, **getattr(settings, "REPLICATE_MODELS", {})}
 
     def start(self, spec: JobSpec, *, webhook_url: str | None = None) -> Started:
-        target = _target(self.models[spec.kind]) if spec.kind in self.models else None
+        key = model_key(spec)
+        target = _target(self.models[key]) if self.models.get(key) else None
         if target is None:
-            raise ProviderError(
-                f"No Replicate model is set for {spec.kind!r} jobs.", permanent=True
-            )
+            raise ProviderError(f"No Replicate model is set for {key!r} jobs.", permanent=True)
         params: dict[str, Any] = {"input": build_input(spec)}
         if webhook_url:
             params |= {"webhook": webhook_url, "webhook_events_filter": ["completed"]}
@@ -104,6 +104,13 @@ class ReplicateProvider:
 
     def _is_text_model(self, model: object) -> bool:
         return bool(model) and str(model) == self.models["enhance"].split(":")[0]
+
+
+def model_key(spec: JobSpec) -> str:
+    """Which of REPLICATE_MODELS runs a job: its kind's, but inpainting has its own model."""
+    if spec.kind == "edit" and spec.edit_operation == "inpaint":
+        return "inpaint"
+    return spec.kind
 
 
 @functools.lru_cache(maxsize=8)
