@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('generation', '0005_prompt_search_index'),
+        ('generation', '0006_generation_quality'),
     ]
 
     operations = [
