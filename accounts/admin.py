@@ -1,4 +1,6 @@
 from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -142,6 +144,24 @@ class UserAdmin(BaseUserAdmin):
 
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only page and a refused password form for accounts above the actor's reach.
+        if obj is not None and not obj.can_be_managed_by(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.can_be_managed_by(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Covers the delete page and the bulk action, which checks no object permission.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not user.can_be_managed_by(request.user) for user in objs):
+            perms_needed.add(self.opts.verbose_name)
+        return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -319,3 +339,25 @@ class UserAdmin(BaseUserAdmin):
             self.message_user(request, "Select exactly one user to adjust.", messages.WARNING)
             return None
         return redirect("admin:accounts_user_credits", queryset.get().pk)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(BaseAuthenticatorAdmin):
+    """Staff may remove a lost authenticator, never read its secret or add one by hand."""
+
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.user.can_be_managed_by(request.user):
+            return False
+        return super().has_delete_permission(request, obj)

@@ -9,6 +9,11 @@ class StaffActionRefused(Exception):
     """The acting staff member may not do this."""
 
 
+_MAY_NOT_MANAGE = (
+    "Only superusers can change a superuser, and staff only those allowed to manage staff."
+)
+
+
 def _require_superuser(by) -> None:
     # `by=None` is an operator at the shell (a management command), who has the database anyway.
     if by is not None and not by.is_superuser:
@@ -41,6 +46,6 @@ def user_deactivate(*, user: User, by: User | None) -> bool:
     """Stop `user` from signing in; their data stays. False when already inactive."""
     if by is not None and user.pk == by.pk:
         raise StaffActionRefused("You cannot deactivate yourself.")
-    if user.is_superuser and by is not None and not by.is_superuser:
-        raise StaffActionRefused("Only superusers can deactivate a superuser.")
+    if by is not None and not user.can_be_managed_by(by):
+        raise StaffActionRefused(_MAY_NOT_MANAGE)
     return User.objects.filter(pk=user.pk, is_active=True).update(is_active=False) == 1
