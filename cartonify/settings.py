@@ -161,7 +161,17 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 # password reset still never reveals whether an address is registered.
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cartonify] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Failed sign-ins are limited mainly per account (5 in 5 minutes); the per-address
+# brake is looser (offices share an address) and keyed on the real client, below.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,5/300s/key"}
+
+# Behind reverse proxies the client's address is read from X-Forwarded-For, counting
+# TRUSTED_PROXY_COUNT hops from the right (1 for one nginx or load balancer), or from a
+# header the proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. CF-Connecting-IP). allauth and
+# django-ratelimit both use this one answer (cartonify.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
+RATELIMIT_IP_META_KEY = "cartonify.client_ip.client_ip"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cartonify"

@@ -83,3 +83,19 @@ def test_gunicorn_serves_health_and_collected_static_files(production_env):
     assert home.status_code == 301  # plain HTTP is redirected to HTTPS
     assert home.headers["Location"].startswith("https://cartonify.example/")
     assert exit_code == 0
+
+
+def test_trusted_proxies_are_configured_from_the_environment(production_env):
+    production_env.update(TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP")
+    show = (
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT,"
+        " s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.RATELIMIT_IP_META_KEY)"
+    )
+
+    result = manage("shell", "-c", show, env=production_env)
+
+    assert result.stdout.splitlines()[-1].split() == [
+        "1",
+        "X-Real-IP",
+        "cartonify.client_ip.client_ip",
+    ]
