@@ -3,6 +3,7 @@ import uuid
 
 from django.core.signals import request_finished
 
+from . import health
 from .logging import request_id_var
 
 # A caller-supplied id is reused only if it is short and harmless to log.
@@ -22,6 +23,22 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before anything reads the Host header or redirects to HTTPS.
+
+    A container or load balancer probes the address it knows (127.0.0.1, a pod IP), which
+    ALLOWED_HOSTS rightly does not list; the answer names no host and holds no secret.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return health.healthz(request)
+        return self.get_response(request)
 
 
 def _forget_request_id(**kwargs):

@@ -5,23 +5,30 @@ memory cache, eager Celery, console email). Every variable is documented in
 `.env.example`.
 """
 
+import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `NAME=` with nothing after it, as .env.example ships most lines, means "the default".
+env.ENVIRON = {name: value for name, value in os.environ.items() if value != ""}
 
 DEBUG = env.bool("DEBUG", default=True)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="django-insecure-embedded-development-key-change-me")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
+    # Production refuses to start rather than run on a guessable key or serve any host.
     SECRET_KEY = env("SECRET_KEY")
-
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -46,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cartonify.middleware.RequestIdMiddleware",
+    # Before host validation and the HTTPS redirect: health checks use plain HTTP and
+    # whatever address reaches the container.
+    "cartonify.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,6 +192,12 @@ if "EMAIL_URL" in env or not DEBUG:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail carries sign-up and password-reset codes: in production it must leave the machine,
+# never land in logs (console), memory or files.
+if not DEBUG and not EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a mail server (smtp://, smtp+tls://, smtp+ssl://) when DEBUG is off."
+    )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cartonify <no-reply@cartonify.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -268,8 +284,6 @@ SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Load balancers and container health checks speak plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
