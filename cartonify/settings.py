@@ -167,9 +167,10 @@ ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
-# Signing up with a taken address must say so plainly (product decision);
-# password reset still never reveals whether an address is registered.
+# Signing up with a taken address must say so plainly (product decision, SECURITY.md);
+# password reset still never reveals whether an address is registered (its own form).
 ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_FORMS = {"reset_password": "accounts.forms.ResetPasswordForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cartonify] "
 # Failed sign-ins are limited mainly per account (5 in 5 minutes); the per-address
 # brake is looser (offices share an address) and keyed on the real client, below.
