@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from . import services
 from .exceptions import BillingError
@@ -42,6 +43,11 @@ def premium(request):
 @require_POST
 def order_create(request):
     """Create the Razorpay order for the page's Checkout; the amount comes from settings."""
+    retry_after = _order_rate_limited(request)
+    if retry_after:
+        response = JsonResponse({"error": "Too many payment attempts. Try again soon."}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     try:
         payment = services.payment_start(user=request.user)
     except BillingError as exc:
@@ -56,6 +62,21 @@ def order_create(request):
             "email": request.user.email,
         }
     )
+
+
+def _order_rate_limited(request) -> int | None:
+    """Seconds to wait when this user has asked for too many orders: each one calls Razorpay."""
+    usage = get_usage(
+        request,
+        group="billing.order_create",
+        key="user",
+        rate=settings.PAYMENT_ORDER_RATE_LIMIT,
+        method=["POST"],
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        return int(usage["time_left"]) or 1
+    return None
 
 
 @login_required

@@ -372,6 +372,8 @@ RAZORPAY_BASE_URL = env("RAZORPAY_BASE_URL", default="")
 RAZORPAY_CHECKOUT_JS_URL = env(
     "RAZORPAY_CHECKOUT_JS_URL", default="https://checkout.razorpay.com/v1/checkout.js"
 )
+# Orders a user may create (each calls Razorpay), in django-ratelimit's syntax.
+PAYMENT_ORDER_RATE_LIMIT = env("PAYMENT_ORDER_RATE_LIMIT", default="10/h")
 
 # --- API keys ------------------------------------------------------------------------
 

@@ -160,3 +160,15 @@ def _as_kwargs(callback: dict) -> dict:
         "payment_id": callback["razorpay_payment_id"],
         "signature": callback["razorpay_signature"],
     }
+
+
+def test_order_creation_is_limited_per_user(razorpay, client, user, make_user, settings):
+    settings.PAYMENT_ORDER_RATE_LIMIT = "2/h"
+    client.force_login(user)
+    answers = [client.post(reverse("billing:order_create")) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert int(answers[-1]["Retry-After"]) > 0
+    assert len(razorpay.orders) == 2  # the refused click never reached Razorpay
+    client.force_login(make_user())
+    assert client.post(reverse("billing:order_create")).status_code == 200
