@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cartonify.middleware.RequestIdMiddleware",
+    # Outermost after the request id: it sees every error answer under /api/, whoever made it.
+    "api.middleware.ApiJsonErrorsMiddleware",
     # Before host validation and the HTTPS redirect: health checks use plain HTTP and
     # whatever address reaches the container.
     "cartonify.middleware.HealthCheckMiddleware",
