@@ -1,5 +1,8 @@
 """Staff operations on accounts. The admin and the management commands call these."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.db import transaction
 
 from .models import User
@@ -49,3 +52,9 @@ def user_deactivate(*, user: User, by: User | None) -> bool:
     if by is not None and not user.can_be_managed_by(by):
         raise StaffActionRefused(_MAY_NOT_MANAGE)
     return User.objects.filter(pk=user.pk, is_active=True).update(is_active=False) == 1
+
+
+def sessions_clear_expired() -> None:
+    """Delete expired sessions from the store, with any one-time codes they still hold."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

@@ -273,6 +273,8 @@ PERIODIC_TASKS = {
     # The flush interval bounds how long API usage counts wait in Redis.
     "apikeys: flush usage counters": ("apikeys.flush_usage", 1),
     "apikeys: purge idempotency records": ("apikeys.purge_idempotency_records", 60),
+    # Expired sessions (and any one-time code left in one) leave the database.
+    "accounts: clear expired sessions": ("accounts.clear_expired_sessions", 60),
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -1,18 +1,28 @@
 """One-time codes live in the session only briefly, and only on the server (issue 14,
 finding 12)."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.tasks import clear_expired_sessions
 from testing.mail import code_from_mail
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a long and unusual passphrase 7"
+
+
+def after(seconds):
+    return time_machine.travel(timezone.now() + datetime.timedelta(seconds=seconds), tick=False)
 
 
 def sign_up(client):
@@ -63,3 +73,13 @@ def test_the_system_check_refuses_cookie_sessions(settings):
 
     with pytest.raises(SystemCheckError, match=r"cartonify\.E001"):
         call_command("check", "--tag", "security")
+
+
+def test_expired_sessions_are_cleared_by_the_periodic_task(client):
+    sign_up(client)
+    key = client.session.session_key
+    with after(settings.PENDING_CODE_SESSION_AGE + 1):
+        clear_expired_sessions.delay()
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert "accounts.clear_expired_sessions" in {t for t, _ in settings.PERIODIC_TASKS.values()}
