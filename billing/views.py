@@ -15,9 +15,11 @@ from . import services
 from .exceptions import BillingError
 from .forms import CheckoutCallbackForm
 from .gateways import razorpay as gateway
-from .models import LedgerEntry, Subscription
+from .models import LedgerEntry, Subscription, WebhookEvent
 
 logger = logging.getLogger(__name__)
+
+EVENT_ID_MAX_LENGTH = WebhookEvent._meta.get_field("event_id").max_length
 
 
 @login_required
@@ -102,6 +104,15 @@ def payment_verify(request):
     return redirect("billing:premium")
 
 
+def _is_event(payload) -> bool:
+    # PostgreSQL cannot store a NUL character in the recorded JSON.
+    return (
+        isinstance(payload, dict)
+        and isinstance(payload.get("event"), str)
+        and "\\u0000" not in json.dumps(payload)
+    )
+
+
 @csrf_exempt
 @require_POST
 def razorpay_webhook(request):
@@ -114,10 +125,10 @@ def razorpay_webhook(request):
         payload = json.loads(request.body)
     except ValueError:
         return HttpResponse("bad json", status=400, content_type="text/plain")
-    if not event_id:
+    if not event_id or len(event_id) > EVENT_ID_MAX_LENGTH:
         return HttpResponse("missing event id", status=400, content_type="text/plain")
     # Signed is not well formed: the handlers may trust only the shape checked here.
-    if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
+    if not _is_event(payload):
         return HttpResponse("not an event", status=400, content_type="text/plain")
     outcome = services.webhook_receive(event_id=event_id, payload=payload)
     return HttpResponse(outcome, content_type="text/plain")

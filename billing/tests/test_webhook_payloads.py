@@ -87,3 +87,22 @@ def test_refund_and_dispute_events_are_recorded_once(post_webhook, razorpay, eve
     assert first.status_code == again.status_code == 200
     assert again.content == b"duplicate"
     assert list(WebhookEvent.objects.values_list("event_id", "event_type")) == [("evt_r", event)]
+
+
+def test_a_signed_event_with_a_nul_character_is_refused(post_webhook, razorpay):
+    # Found by the test above: PostgreSQL cannot store "\u0000" in the recorded JSON.
+    body = {"event": "payment.captured", "payload": {"payment": {"entity": {"currency": "\0"}}}}
+
+    response = post_webhook(json.dumps(body).encode())
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_signed_event_with_an_overlong_event_id_is_refused(post_webhook, razorpay):
+    body = webhook_body("payment.captured", order_id="order_x", payment_id="pay_x")
+
+    response = post_webhook(body, event_id="e" * 101)
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
