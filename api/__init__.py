@@ -3,13 +3,14 @@
 from ninja import NinjaAPI, Swagger
 
 from . import account, errors, gallery, jobs  # noqa: F401 (they register their routes)
-from .auth import ApiKeyAuth
+from .auth import ApiKeyAuth, ApiKeyHeaderAuth
 from .router import router
 
 DESCRIPTION = """
 Everything the generator page does, from your own scripts.
 
-Create a key on **Account → API keys** and send it as `Authorization: Bearer ck_live_…`.
+Create a key on **Account → API keys** and send it as `Authorization: Bearer ck_live_…`
+(or in an `X-API-Key` header, as the original service's clients do).
 Jobs run in the background: `POST /images` answers `202` with the job; poll
 `GET /generations/{id}` until `status` is `succeeded`, then download each output's
 `download_url` with the same header. Errors are JSON `{"code", "message"}`.
@@ -25,7 +26,7 @@ api = CartonifyAPI(
     title="Cartonify API",
     version="1.0",
     description=DESCRIPTION,
-    auth=ApiKeyAuth(),
+    auth=[ApiKeyAuth(), ApiKeyHeaderAuth()],
     urls_namespace="api-v1",
     docs=Swagger(settings={"persistAuthorization": True}),
     docs_url="/docs",

@@ -1,11 +1,12 @@
-"""Bearer authentication with an API key, the per-key request limit and usage counting."""
+"""API key authentication (`Authorization: Bearer` or the original's `X-API-Key`), the
+per-key request limit and usage counting."""
 
 import re
 
 from django.conf import settings
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
-from ninja.security import HttpBearer
+from ninja.security import APIKeyHeader, HttpBearer
 
 from apikeys import services, usage
 
@@ -24,18 +25,33 @@ def endpoint_label(request) -> str:
     return f"{request.method} /{route.strip('/')}"
 
 
+def authenticate_key(request, plaintext: str):
+    """The ApiKey for `plaintext`, with request.user set, the request counted and the
+    key's rate limit checked; None when the key is unknown or revoked."""
+    api_key = services.api_key_authenticate(plaintext)
+    if api_key is None:
+        return None
+    request.user = api_key.user
+    request.api_key = api_key
+    usage.usage_record(api_key_id=api_key.pk, endpoint=endpoint_label(request))
+    _check_key_rate(request, api_key)
+    return api_key
+
+
 class ApiKeyAuth(HttpBearer):
     openapi_bearerFormat = "ck_live_<prefix>_<secret>"
 
     def authenticate(self, request, token):
-        api_key = services.api_key_authenticate(token)
-        if api_key is None:
-            return None
-        request.user = api_key.user
-        request.api_key = api_key
-        usage.usage_record(api_key_id=api_key.pk, endpoint=endpoint_label(request))
-        _check_key_rate(request, api_key)
-        return api_key
+        return authenticate_key(request, token)
+
+
+class ApiKeyHeaderAuth(APIKeyHeader):
+    """The original service's header, for its clients."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        return authenticate_key(request, key) if key else None
 
 
 def _check_key_rate(request, api_key) -> None:

@@ -7,7 +7,7 @@ from django.conf import settings
 from ninja import Field, Schema
 
 from generation.models import Kind, Status
-from generation.options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from generation.options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 
 PROMPT_MAX = settings.GENERATION_PROMPT_MAX_LENGTH
 
@@ -23,7 +23,7 @@ class ImageIn(Schema):
     negative_prompt: str = Field("", max_length=PROMPT_MAX, description="What to avoid.")
     style: StyleName = STYLES[0]
     color: ColorName = COLORS[0]
-    size: SizePx = SIZES[0]
+    size: SizePx = DEFAULT_SIZE
     count: int = Field(1, ge=1, le=MAX_COUNT)
     seed: int | None = Seed
 
@@ -33,7 +33,7 @@ class VideoIn(Schema):
     negative_prompt: str = Field("", max_length=PROMPT_MAX)
     style: StyleName = STYLES[0]
     color: ColorName = COLORS[0]
-    size: SizePx = SIZES[0]
+    size: SizePx = DEFAULT_SIZE
     seed: int | None = Seed
 
 

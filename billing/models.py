@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,9 @@ class CreditAccount(models.Model):
     balance = models.IntegerField(default=0)
     # End of the current premium credit period; the next reset or expiry happens then.
     period_end = models.DateTimeField(null=True, blank=True)
+    # The free allowance is a lifetime count: what was left of it when premium started
+    # waits here and is given back when premium ends.
+    free_generations_kept = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -39,6 +44,7 @@ class LedgerKind(models.TextChoices):
     RESET = "reset", "Period reset"
     EXPIRY = "expiry", "Expiry"
     ADJUSTMENT = "adjustment", "Staff adjustment"
+    REVOCATION = "revocation", "Payment refunded or disputed"
 
 
 class LedgerEntryQuerySet(models.QuerySet):
@@ -97,6 +103,26 @@ class PaymentStatus(models.TextChoices):
     CREATED = "created", "Created"
     PAID = "paid", "Paid"
     REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired unpaid"
+    REFUNDED = "refunded", "Refunded"
+
+
+class DisputeStatus(models.TextChoices):
+    NONE = "", "None"
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    CLOSED = "closed", "Closed"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def unpaid_orders(self, *, older_than):
+        return self.filter(status=PaymentStatus.CREATED, created_at__lt=older_than)
+
+    def open_orders(self, *, user, since):
+        """Orders of `user` nobody has paid yet, made since `since`: a new click on
+        Upgrade reuses one instead of asking Razorpay for another."""
+        return self.filter(user=user, status=PaymentStatus.CREATED, created_at__gte=since)
 
 
 class Payment(models.Model):
@@ -116,11 +142,20 @@ class Payment(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     # Set once, when this payment granted premium; the mark of idempotent activation.
     activated_at = models.DateTimeField(null=True, blank=True)
+    refunded_paise = models.PositiveIntegerField(default=0)
+    dispute_status = models.CharField(
+        max_length=8, choices=DisputeStatus.choices, default=DisputeStatus.NONE, blank=True
+    )
+    # Set once, when a full refund or a lost dispute took back what this payment bought.
+    revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PaymentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="payment_status_created")]
 
     def __str__(self):
         return f"{self.razorpay_order_id} ({self.status})"
@@ -128,6 +163,26 @@ class Payment(models.Model):
     @property
     def reference(self) -> str:
         return f"payment:{self.razorpay_payment_id or self.razorpay_order_id}"
+
+    @property
+    def can_be_revoked(self) -> bool:
+        """Whether a refund or lost dispute still has something to take back."""
+        return self.activated_at is not None and self.revoked_at is None
+
+
+class Refund(models.Model):
+    """A Razorpay refund of one of our payments, recorded once by its refund id."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    razorpay_refund_id = models.CharField(max_length=64, unique=True)
+    amount_paise = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.razorpay_refund_id} ({self.amount_paise} paise)"
 
 
 class SubscriptionStatus(models.TextChoices):
@@ -168,7 +223,14 @@ class Subscription(models.Model):
         return f"{self.user} {self.status} until {self.current_period_end:%Y-%m-%d}"
 
     def is_active_at(self, now) -> bool:
-        return self.status == SubscriptionStatus.ACTIVE and self.current_period_end > now
+        end = self.current_period_end
+        return self.status == SubscriptionStatus.ACTIVE and end is not None and end > now
+
+    def paid_until_after_payment(self, now):
+        """Where a payment made `now` moves the paid end: a period from the current end
+        while active (nothing paid for is lost), otherwise a period from now."""
+        start = self.current_period_end if self.is_active_at(now) else now
+        return start + timedelta(days=settings.PREMIUM_PERIOD_DAYS)
 
 
 class WebhookEvent(models.Model):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
@@ -26,9 +27,13 @@ EVENT_ID_MAX_LENGTH = WebhookEvent._meta.get_field("event_id").max_length
 def premium(request):
     account = services.credit_account_for(user=request.user)
     entries = Paginator(LedgerEntry.objects.filter(account=account), 25)
+    subscription = Subscription.objects.filter(user=request.user).first()
     context = {
         "account": account,
-        "subscription": Subscription.objects.filter(user=request.user).first(),
+        "subscription": subscription,
+        "paid_until_after_payment": (subscription or Subscription()).paid_until_after_payment(
+            timezone.now()
+        ),
         "entries": entries.get_page(request.GET.get("page")),
         "payments_configured": gateway.is_configured(),
         "price_rupees": settings.PREMIUM_PRICE_PAISE / 100,

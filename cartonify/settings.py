@@ -269,6 +269,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 PERIODIC_TASKS = {
     "billing: expire subscriptions": ("billing.expire_subscriptions", 10),
     "billing: reset premium credit periods": ("billing.reset_credit_periods", 10),
+    "billing: expire unpaid orders": ("billing.expire_unpaid_orders", 60),
     "generation: recover stalled jobs": ("generation.sweep", 1),
     # The flush interval bounds how long API usage counts wait in Redis.
     "apikeys: flush usage counters": ("apikeys.flush_usage", 1),
@@ -366,13 +367,19 @@ PREMIUM_PRICE_PAISE = env.int("PREMIUM_PRICE_PAISE", default=50000)
 PREMIUM_CURRENCY = env("PREMIUM_CURRENCY", default="INR")
 PREMIUM_CREDITS_PER_PERIOD = env.int("PREMIUM_CREDITS_PER_PERIOD", default=1600)
 PREMIUM_PERIOD_DAYS = env.int("PREMIUM_PERIOD_DAYS", default=30)
-# Premium credits per output (image, edit) or per job (video, enhance); 0 is free on every plan.
+# Unpaid Razorpay orders expire after this; a repeated Upgrade click reuses a younger one.
+PAYMENT_ORDER_TTL_HOURS = env.int("PAYMENT_ORDER_TTL_HOURS", default=24)
+# Premium credits per request (as the original: one request of 1-4 images is one credit);
+# video is metered. A kind priced 0 is free on every plan. The free plan spends one of its
+# lifetime generations per request of any priced kind.
 GENERATION_COSTS = {
     "image": env.int("GENERATION_COST_IMAGE", default=1),
     "edit": env.int("GENERATION_COST_EDIT", default=1),
     "video": env.int("GENERATION_COST_VIDEO", default=20),
     "enhance": env.int("GENERATION_COST_ENHANCE", default=0),
 }
+# Operators may price premium images and edits per output instead (cost x count).
+GENERATION_PRICE_PER_IMAGE = env.bool("GENERATION_PRICE_PER_IMAGE", default=False)
 RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")
@@ -393,3 +400,9 @@ API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
 API_KEY_RATE_LIMIT = env("API_KEY_RATE_LIMIT", default="120/m")
 API_KEYS_PER_USER = env.int("API_KEYS_PER_USER", default=20)
+# POST /api/transform (the original's call) waits this long for its job, at most this many
+# requests per web process at once (keep it below GUNICORN_THREADS); others get a 202.
+TRANSFORM_WAIT_SECONDS = env.float("TRANSFORM_WAIT_SECONDS", default=30.0)
+TRANSFORM_MAX_WAITING = env.int("TRANSFORM_MAX_WAITING", default=1)
+# How long the image links it hands out work without the key.
+TRANSFORM_FILE_URL_MAX_AGE = env.int("TRANSFORM_FILE_URL_MAX_AGE", default=24 * 3600)

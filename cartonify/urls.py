@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("apikeys.urls")),
     # ninja gives the API its own top-level "api-v1" namespace, which its docs page reverses.
     path("api/v1/", api.urls),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from .models import Kind, OutputKind
-from .options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from .options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 from .services import GenerationRequest
 
 
@@ -29,7 +29,7 @@ class GenerateForm(forms.Form):
     style = forms.ChoiceField(choices=_choices(STYLES))
     color = forms.ChoiceField(choices=_choices(COLORS), label="Colour")
     size = forms.TypedChoiceField(
-        choices=[(s, f"{s} px") for s in SIZES], coerce=int, initial=SIZES[0]
+        choices=[(s, f"{s} px") for s in SIZES], coerce=int, initial=DEFAULT_SIZE
     )
     count = forms.TypedChoiceField(
         choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=1

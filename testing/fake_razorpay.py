@@ -50,15 +50,7 @@ def webhook_body(event: str, *, order_id: str, payment_id: str, amount=50000, cu
         payload["order"] = {
             "entity": {"id": order_id, "amount": amount, "currency": currency, "status": "paid"}
         }
-    body = {
-        "entity": "event",
-        "account_id": "acc_test",
-        "event": event,
-        "contains": list(payload),
-        "payload": payload,
-        "created_at": 1764000000,
-    }
-    return json.dumps(body).encode()
+    return _event_body(event, payload)
 
 
 class FakeRazorpay:
@@ -86,3 +78,58 @@ class FakeRazorpay:
         }
         self.orders.append(order)
         return Response(json.dumps(order), status=200, content_type="application/json")
+
+
+def pay(user):
+    """Buy premium for `user` as the browser does: an order, then Checkout's signed callback.
+    Needs the `razorpay` fixture."""
+    from billing import services
+
+    payment = services.payment_start(user=user)
+    callback = checkout_response(payment.razorpay_order_id)
+    services.payment_confirm_checkout(
+        user=user,
+        order_id=callback["razorpay_order_id"],
+        payment_id=callback["razorpay_payment_id"],
+        signature=callback["razorpay_signature"],
+    )
+
+
+def refund_webhook_body(
+    payment_id: str, *, amount: int, refund_id: str, event="refund.processed", status="processed"
+) -> bytes:
+    refund = {
+        "id": refund_id,
+        "entity": "refund",
+        "amount": amount,
+        "currency": "INR",
+        "payment_id": payment_id,
+        "status": status,
+    }
+    payload = {"refund": {"entity": refund}, "payment": {"entity": {"id": payment_id}}}
+    return _event_body(event, payload)
+
+
+def dispute_webhook_body(event: str, payment_id: str, *, amount: int = 50000) -> bytes:
+    dispute = {
+        "id": f"disp_{payment_id}",
+        "entity": "dispute",
+        "payment_id": payment_id,
+        "amount": amount,
+        "currency": "INR",
+        "status": event.rsplit(".", 1)[-1],
+    }
+    payload = {"dispute": {"entity": dispute}, "payment": {"entity": {"id": payment_id}}}
+    return _event_body(event, payload)
+
+
+def _event_body(event: str, payload: dict) -> bytes:
+    body = {
+        "entity": "event",
+        "account_id": "acc_test",
+        "event": event,
+        "contains": list(payload),
+        "payload": payload,
+        "created_at": 1764000000,
+    }
+    return json.dumps(body).encode()

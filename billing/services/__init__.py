@@ -16,12 +16,21 @@ from .credits import (
     plan_cost,
 )
 from .ledger import credit_account_for, credit_account_lock
-from .payments import payment_confirm_checkout, payment_start, webhook_receive
+from .payments import (
+    payment_confirm_checkout,
+    payment_start,
+    payments_expire_unpaid,
+    webhook_receive,
+)
+from .refunds import payment_dispute_record, payment_refund_record
 from .subscriptions import (
     credit_periods_due,
     credit_periods_reset_due,
     credits_settle_period,
     subscription_activate,
+    subscription_grant,
+    subscription_revoke,
+    subscription_revoke_payment,
     subscriptions_expire_due,
 )
 
@@ -42,9 +51,15 @@ __all__ = [
     "credits_reset_free_quota",
     "credits_settle_period",
     "payment_confirm_checkout",
+    "payment_dispute_record",
+    "payment_refund_record",
     "payment_start",
+    "payments_expire_unpaid",
     "plan_cost",
     "subscription_activate",
+    "subscription_grant",
+    "subscription_revoke",
+    "subscription_revoke_payment",
     "subscriptions_expire_due",
     "webhook_receive",
 ]

@@ -20,18 +20,19 @@ def credits_balance(*, user) -> int:
 
 
 def plan_cost(*, plan: str, kind: str, count: int) -> int:
-    """Credits one job costs on `plan` (read it from the locked, settled account).
+    """Credits one request costs on `plan` (read it from the locked, settled account).
 
-    Free plan: one of its generations per job, whatever the kind or count. Premium:
-    `GENERATION_COSTS[kind]` per output for images and edits, flat for the others.
-    A kind priced 0 (prompt enhancement by default) is free on every plan.
+    One request is one credit, however many images it asks for, as in the original
+    service; the free plan spends one of its generations on any priced request. Premium
+    video costs `GENERATION_COSTS["video"]`; with GENERATION_PRICE_PER_IMAGE, premium
+    images and edits cost their price per output. A kind priced 0 is free on every plan.
     """
     unit = settings.GENERATION_COSTS[kind]
     if unit == 0:
         return 0
     if plan == Plan.FREE:
         return 1
-    if kind in ("image", "edit"):
+    if kind in ("image", "edit") and settings.GENERATION_PRICE_PER_IMAGE:
         return unit * max(count, 1)
     return unit
 

@@ -3,26 +3,39 @@
 
 import logging
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from billing.exceptions import PaymentRejected
 from billing.gateways import razorpay as gateway
 from billing.models import Payment, PaymentStatus, WebhookEvent
 
 from .ledger import credit_account_lock
+from .refunds import DISPUTE_EVENTS, on_dispute, on_refund
 from .subscriptions import subscription_activate
 
 logger = logging.getLogger(__name__)
 
 
+def _order_lifetime() -> timedelta:
+    return timedelta(hours=settings.PAYMENT_ORDER_TTL_HOURS)
+
+
 def payment_start(*, user) -> Payment:
-    """Create a Razorpay order for premium at the price in settings, and record it.
+    """The user's open premium order at the price in settings, or a new Razorpay order.
 
     Called outside any transaction: Razorpay is called first, then the order is saved.
     """
     amount, currency = settings.PREMIUM_PRICE_PAISE, settings.PREMIUM_CURRENCY
+    # Half the lifetime, so a reused order cannot expire while its Checkout is open.
+    since = timezone.now() - _order_lifetime() / 2
+    reusable = Payment.objects.open_orders(user=user, since=since)
+    open_order = reusable.filter(amount_paise=amount, currency=currency).first()
+    if open_order is not None:
+        return open_order
     order = gateway.order_create(
         amount_paise=amount,
         currency=currency,
@@ -122,7 +135,18 @@ def _on_payment_paid(payload: dict) -> str:
     return "activated"
 
 
+def payments_expire_unpaid(*, now: datetime | None = None) -> int:
+    """Mark orders nobody paid within PAYMENT_ORDER_TTL_HOURS as expired; a late payment
+    for one is still recorded and honoured."""
+    now = now or timezone.now()
+    unpaid = Payment.objects.unpaid_orders(older_than=now - _order_lifetime())
+    return unpaid.update(status=PaymentStatus.EXPIRED, updated_at=now)
+
+
 WEBHOOK_HANDLERS = {
     "payment.captured": _on_payment_paid,
     "order.paid": _on_payment_paid,
+    "refund.created": on_refund,
+    "refund.processed": on_refund,
+    **dict.fromkeys(DISPUTE_EVENTS, on_dispute),
 }

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -5,14 +7,14 @@ from billing import services
 from billing.exceptions import PaymentRejected
 from billing.models import LedgerKind, Payment, PaymentStatus, Plan, Subscription
 from testing.credits import reserve
-from testing.fake_razorpay import KEY_ID, checkout_response, sign, webhook_body
+from testing.fake_razorpay import KEY_ID, checkout_response, pay, sign, webhook_body
 
 pytestmark = pytest.mark.django_db
 
 
 def premium_grants(user) -> int:
     return user.credit_account.entries.filter(
-        kind=LedgerKind.RESET, reason="Premium activated"
+        kind=LedgerKind.RESET, reason__startswith="Premium activated"
     ).count()
 
 
@@ -110,7 +112,7 @@ def test_callback_for_an_unknown_order_is_rejected(razorpay, user):
         )
 
 
-def test_renewal_while_active_extends_the_period(razorpay, user):
+def test_a_payment_while_premium_adds_a_period_of_credits_at_once(razorpay, user):
     first = services.payment_start(user=user)
     services.payment_confirm_checkout(
         user=user, **_as_kwargs(checkout_response(first.razorpay_order_id))
@@ -124,8 +126,9 @@ def test_renewal_while_active_extends_the_period(razorpay, user):
     subscription = Subscription.objects.get(user=user)
     assert (subscription.current_period_end - end).days == 30
     assert subscription.latest_payment == second
-    # This period's credits are kept; the next period's arrive at the monthly reset.
-    assert services.credits_balance(user=user) == 1500
+    # This period's credits are kept and the paid period's credits arrive at once.
+    assert services.credits_balance(user=user) == 1500 + 1600
+    assert subscription.user.credit_account.period_end == subscription.current_period_end
 
 
 def test_premium_page_offers_the_upgrade(razorpay, client, user, settings):
@@ -135,6 +138,20 @@ def test_premium_page_offers_the_upgrade(razorpay, client, user, settings):
     assert 'data-testid="upgrade"' in page
     assert 'src="http://127.0.0.1:9/checkout.js"' in page
     assert "Free plan: 5 generations" in page
+
+
+def test_premium_page_says_what_a_payment_will_do(razorpay, client, user):
+    client.force_login(user)
+    reserve(user=user, amount=1, reference="generation:1", reason="Image")
+    page = client.get(reverse("billing:premium")).content.decode()
+    assert "starts premium at once with 1,600 credits" in page
+    assert "Your 4 free generations wait for you and come back when premium ends" in page
+
+    pay(user)
+    end = Subscription.objects.get(user=user).current_period_end
+    page = client.get(reverse("billing:premium")).content.decode()
+    assert "adds 1,600 credits at once and extends premium to" in page
+    assert f"{end + timedelta(days=30):%-d %b %Y}" in page
 
 
 def test_premium_page_without_keys_says_payments_are_not_configured(client, user, settings):

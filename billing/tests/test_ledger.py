@@ -163,14 +163,25 @@ def test_ledger_sum_equals_balance_after_a_random_sequence(user, make_user, seed
         (Plan.FREE, "image", 4, 1),
         (Plan.FREE, "video", 1, 1),
         (Plan.FREE, "enhance", 1, 0),
-        (Plan.PREMIUM, "image", 4, 4),
-        (Plan.PREMIUM, "edit", 2, 2),
+        (Plan.PREMIUM, "image", 4, 1),
+        (Plan.PREMIUM, "image", 2, 1),
+        (Plan.PREMIUM, "edit", 2, 1),
         (Plan.PREMIUM, "video", 1, 20),
         (Plan.PREMIUM, "enhance", 1, 0),
     ],
 )
-def test_plan_cost(settings, plan, kind, count, cost):
+def test_one_request_is_one_credit_and_video_is_metered(settings, plan, kind, count, cost):
     settings.GENERATION_COSTS = {"image": 1, "edit": 1, "video": 20, "enhance": 0}
+    assert services.plan_cost(plan=plan, kind=kind, count=count) == cost
+
+
+@pytest.mark.parametrize(
+    ("plan", "kind", "count", "cost"),
+    [(Plan.PREMIUM, "image", 4, 4), (Plan.PREMIUM, "edit", 2, 2), (Plan.FREE, "image", 4, 1)],
+)
+def test_operators_can_price_premium_images_per_output(settings, plan, kind, count, cost):
+    settings.GENERATION_COSTS = {"image": 1, "edit": 1, "video": 20, "enhance": 0}
+    settings.GENERATION_PRICE_PER_IMAGE = True
     assert services.plan_cost(plan=plan, kind=kind, count=count) == cost
 
 

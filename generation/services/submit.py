@@ -12,7 +12,7 @@ from billing import services as billing
 
 from ..exceptions import InvalidRequest, JobStateConflict
 from ..models import Generation, Kind, Output, OutputKind, Via
-from ..options import COLORS, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from ..options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class GenerationRequest:
     negative_prompt: str = ""
     style: str = STYLES[0]
     color: str = COLORS[0]
-    size: int = SIZES[0]
+    size: int = DEFAULT_SIZE
     count: int = 1
     seed: int | None = None
     edit_operation: str = ""

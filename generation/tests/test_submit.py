@@ -10,6 +10,16 @@ from generation import services
 from generation.exceptions import InvalidRequest
 from generation.models import Generation, Output, Status
 from generation.services import GenerationRequest
+from testing.fake_razorpay import pay
+
+
+@pytest.mark.django_db
+def test_one_request_of_two_images_costs_one_credit_on_free_and_premium(razorpay, user):
+    services.generation_submit(user=user, request=image_request(count=2))
+    assert billing.credits_balance(user=user) == 4
+    pay(user)
+    services.generation_submit(user=user, request=image_request(count=2))
+    assert billing.credits_balance(user=user) == 1599
 
 
 def image_request(**overrides):
