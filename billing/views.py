@@ -109,6 +109,11 @@ def payment_verify(request):
     return redirect("billing:premium")
 
 
+def _refuse_non_json_number(name: str):
+    # Python reads NaN and Infinity; JSON (and PostgreSQL, which records the event) does not.
+    raise ValueError(f"{name} is not JSON")
+
+
 def _is_event(payload) -> bool:
     # PostgreSQL cannot store a NUL character in the recorded JSON.
     return (
@@ -127,7 +132,7 @@ def razorpay_webhook(request):
         return HttpResponse("bad signature", status=400, content_type="text/plain")
     event_id = request.headers.get("X-Razorpay-Event-Id", "")
     try:
-        payload = json.loads(request.body)
+        payload = json.loads(request.body, parse_constant=_refuse_non_json_number)
     except ValueError:
         return HttpResponse("bad json", status=400, content_type="text/plain")
     if not event_id or len(event_id) > EVENT_ID_MAX_LENGTH:

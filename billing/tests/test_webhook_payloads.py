@@ -106,3 +106,13 @@ def test_a_signed_event_with_an_overlong_event_id_is_refused(post_webhook, razor
 
     assert response.status_code == 400
     assert not WebhookEvent.objects.exists()
+
+
+def test_a_signed_body_with_nan_or_infinity_is_refused(post_webhook, razorpay):
+    # Found by the fuzz test: Python's json reads them, PostgreSQL's JSON does not.
+    body = b'{"event": "payment.captured", "payload": {"amount": Infinity}}'
+
+    response = post_webhook(body)
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
