@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from apikeys import services as apikeys
 from testing.api_client import ApiClient
-from testing.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay
+from testing.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay, new_id, sign
 from testing.fake_replicate import FakeReplicate
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
@@ -177,6 +177,22 @@ def make_api():
     return ApiClient
 
 
+@pytest.fixture
+def post_webhook(client):
+    def post(body: bytes, *, event_id: str | None = None, secret: str = WEBHOOK_SECRET):
+        return client.post(
+            "/webhooks/razorpay/",
+            data=body,
+            content_type="application/json",
+            headers={
+                "X-Razorpay-Signature": sign(body, secret),
+                "X-Razorpay-Event-Id": event_id or f"evt_{new_id():06d}",
+            },
+        )
+
+    return post
+
+
 # --- Browser (Playwright driving Debian's Chromium against live_server) ---
 
 
@@ -186,6 +202,17 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def app_page(browser, live_server, tmp_path):
+    """A page in an ordinary on-disk profile: Chromium installs no web app in incognito."""
+    context = browser.browser_type.launch_persistent_context(
+        tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=live_server.url
+    )
+    context.set_default_timeout(10_000)
+    yield context.pages[0] if context.pages else context.new_page()
+    context.close()
 
 
 @pytest.fixture

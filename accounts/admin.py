@@ -19,7 +19,7 @@ from billing import services as billing
 from billing.models import LedgerEntry, Payment, Subscription
 from generation.models import Generation, Status
 
-from . import services
+from . import deletion, services
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import User
 
@@ -157,8 +157,11 @@ class UserAdmin(BaseUserAdmin):
         return super().has_delete_permission(request, obj)
 
     def get_deleted_objects(self, objs, request):
-        # Covers the delete page and the bulk action, which checks no object permission.
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # What goes with a user (their ledger, jobs, keys) is removed by account_delete,
+        # not by staff deleting those records one by one: delete_user is the permission,
+        # for accounts within the actor's reach (the bulk action checks no object).
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed = set()
         if any(not user.can_be_managed_by(request.user) for user in objs):
             perms_needed.add(self.opts.verbose_name)
         return deleted, counts, perms_needed, protected
@@ -251,6 +254,14 @@ class UserAdmin(BaseUserAdmin):
             reverse("admin:accounts_user_prompts", args=[obj.pk]),
             jobs_url,
         )
+
+    def delete_model(self, request, obj):
+        deletion.account_delete(user=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, through the service: jobs canceled, payments kept anonymously.
+        for user in queryset:
+            deletion.account_delete(user=user, by=request.user)
 
     def get_urls(self):
         urls = [

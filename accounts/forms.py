@@ -1,4 +1,5 @@
 from allauth.account import forms as allauth_forms
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
@@ -34,3 +35,19 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
             if self.users == []:
                 return self.cleaned_data["email"]
             raise
+
+
+class CloseAccountForm(forms.Form):
+    """Closing is for good: the user types their email address to confirm."""
+
+    email = forms.CharField(label="Type your email address to confirm")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        typed = self.cleaned_data["email"].strip()
+        if typed.lower() != self.user.email.lower():
+            raise forms.ValidationError("That is not your email address.")
+        return typed

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -61,3 +62,50 @@ class User(AbstractUser):
         if self.is_staff:
             return actor.has_perm("accounts.manage_staff")
         return True
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class DataExport(models.Model):
+    """A zip of everything a user made and what they paid, built in the background."""
+
+    IN_PROGRESS = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
+    )
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    file = models.FileField(upload_to="exports/", blank=True, max_length=200)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # Asking twice at once gives the export already under way, not a second one.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="accounts_one_export_in_progress",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Export #{self.pk} of {self.user} ({self.status})"
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def filename(self) -> str:
+        return f"cartonify-export-{self.created_at:%Y-%m-%d}.zip"

@@ -1,8 +1,13 @@
 from celery import shared_task
 
-from . import services
+from . import exports, services
 
 
 @shared_task(name="accounts.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     services.sessions_clear_expired()
+
+
+@shared_task
+def build_export(export_id: int) -> None:
+    exports.export_build(export_id=export_id)

@@ -7,13 +7,25 @@ from django.conf import settings
 from ninja import Field, Schema
 
 from generation.models import Kind, Status
-from generation.options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from generation.options import (
+    COLORS,
+    DEFAULT_QUALITY,
+    DEFAULT_SIZE,
+    EDIT_OPERATIONS,
+    MAX_COUNT,
+    QUALITIES,
+    SHAPES,
+    SIZES,
+    STYLES,
+)
 
 PROMPT_MAX = settings.GENERATION_PROMPT_MAX_LENGTH
 
 StyleName = Literal[STYLES]
 ColorName = Literal[COLORS]
 SizePx = Literal[SIZES]
+ShapeName = Literal[SHAPES]
+QualityName = Literal[QUALITIES]
 EditOperation = Literal[EDIT_OPERATIONS]
 Seed = Field(None, ge=0, le=2**32 - 1, description="Same seed, same picture.")
 
@@ -23,8 +35,10 @@ class ImageIn(Schema):
     negative_prompt: str = Field("", max_length=PROMPT_MAX, description="What to avoid.")
     style: StyleName = STYLES[0]
     color: ColorName = COLORS[0]
-    size: SizePx = DEFAULT_SIZE
-    count: int = Field(1, ge=1, le=MAX_COUNT)
+    size: SizePx = Field(DEFAULT_SIZE, description="Pixels of the shorter side.")
+    shape: ShapeName = "square"
+    quality: QualityName = Field(DEFAULT_QUALITY, description="More model steps, slower.")
+    count: int = Field(2, ge=1, le=MAX_COUNT, description="Images; one request is one credit.")
     seed: int | None = Seed
 
 
@@ -34,6 +48,7 @@ class VideoIn(Schema):
     style: StyleName = STYLES[0]
     color: ColorName = COLORS[0]
     size: SizePx = DEFAULT_SIZE
+    shape: ShapeName = "square"
     seed: int | None = Seed
 
 

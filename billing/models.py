@@ -128,8 +128,13 @@ class PaymentQuerySet(models.QuerySet):
 class Payment(models.Model):
     """One Razorpay order for premium and, once paid, the payment that settled it."""
 
+    # Kept for accounting when an account is closed, without whose it was.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payments",
     )
     razorpay_order_id = models.CharField(max_length=64, unique=True)
     razorpay_payment_id = models.CharField(max_length=64, unique=True, null=True, blank=True)

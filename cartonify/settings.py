@@ -350,6 +350,11 @@ REPLICATE_MODELS = {
     "video": env("REPLICATE_MODEL_VIDEO", default="minimax/video-01"),
     "enhance": env("REPLICATE_MODEL_ENHANCE", default="meta/meta-llama-3-8b-instruct"),
 }
+# Image model steps per quality; the defaults fit flux-schnell (1-4 steps). Set all three
+# for another model, e.g. REPLICATE_QUALITY_STEPS=standard=20,high=35,best=50.
+REPLICATE_QUALITY_STEPS = env.dict(
+    "REPLICATE_QUALITY_STEPS", cast={"value": int}, default={"standard": 2, "high": 3, "best": 4}
+)
 GENERATION_PROMPT_MAX_LENGTH = env.int("GENERATION_PROMPT_MAX_LENGTH", default=1000)
 GENERATION_MAX_UPLOAD_BYTES = env.int("GENERATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 GENERATION_MAX_IMAGE_PIXELS = env.int("GENERATION_MAX_IMAGE_PIXELS", default=40_000_000)

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from api import api
 
-from . import health, views
+from . import health, pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +16,13 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="admin:accounts_user_prompts"),
     ),
     path("admin/", admin.site.urls),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
+    # allauth's sign-out, which also clears what the service worker kept.
+    path("accounts/logout/", pwa.SignOutView.as_view(), name="account_logout"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("", include("generation.urls")),
     path("", include("billing.urls")),
     path("", include("apikeys.urls")),

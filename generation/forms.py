@@ -1,13 +1,31 @@
 from django import forms
 from django.conf import settings
 
-from .models import Kind, OutputKind
-from .options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from .models import Kind, OutputKind, search_words
+from .options import (
+    COLORS,
+    DEFAULT_QUALITY,
+    DEFAULT_SIZE,
+    EDIT_OPERATION_LABELS,
+    MAX_COUNT,
+    QUALITIES,
+    SHAPES,
+    SIZES,
+    STYLES,
+)
 from .services import GenerationRequest
 
 
 def _choices(values):
-    return [(value, value.replace("-", " ").capitalize()) for value in values]
+    return [(value, LABELS.get(value, value.replace("-", " ").capitalize())) for value in values]
+
+
+LABELS = {
+    "auto": "Auto",
+    "3d-render": "3D render",
+    "portrait": "Portrait",
+    "landscape": "Landscape",
+}
 
 
 class GenerateForm(forms.Form):
@@ -31,8 +49,13 @@ class GenerateForm(forms.Form):
     size = forms.TypedChoiceField(
         choices=[(s, f"{s} px") for s in SIZES], coerce=int, initial=DEFAULT_SIZE
     )
+    # Optional, so a page loaded before these existed still submits.
+    shape = forms.ChoiceField(choices=_choices(SHAPES), initial="square", required=False)
+    quality = forms.ChoiceField(
+        choices=_choices(QUALITIES), initial=DEFAULT_QUALITY, required=False
+    )
     count = forms.TypedChoiceField(
-        choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=1
+        choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=2
     )
     seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1)
 
@@ -45,13 +68,15 @@ class GenerateForm(forms.Form):
             style=data["style"],
             color=data["color"],
             size=data["size"],
+            shape=data["shape"] or "square",
+            quality=data["quality"] or DEFAULT_QUALITY,
             count=data["count"],  # a video makes one whatever the count: GenerationRequest.outputs
             seed=data["seed"],
         )
 
 
 class EditForm(forms.Form):
-    edit_operation = forms.ChoiceField(choices=_choices(EDIT_OPERATIONS), label="Edit")
+    edit_operation = forms.ChoiceField(choices=EDIT_OPERATION_LABELS.items(), label="Edit")
     prompt = forms.CharField(
         required=False,
         max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
@@ -75,6 +100,7 @@ class GallerySearchForm(forms.Form):
     q = forms.CharField(
         required=False,
         max_length=200,
+        error_messages={"max_length": "Search with up to %(limit_value)d characters."},
         widget=forms.TextInput(
             attrs={
                 "type": "search",
@@ -89,3 +115,9 @@ class GallerySearchForm(forms.Form):
         widget=forms.Select(attrs={"aria-label": "Show"}),
     )
     favorites = forms.BooleanField(required=False, label="Favourites only")
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        if q.strip() and not search_words(q):
+            raise forms.ValidationError("Search for a word of a prompt: letters or numbers.")
+        return q

@@ -1,8 +1,13 @@
+import re
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+from .options import EDIT_OPERATION_LABELS
 
 
 class Kind(models.TextChoices):
@@ -25,9 +30,44 @@ class Via(models.TextChoices):
     API = "api", "API"
 
 
+# The prompt's words as PostgreSQL indexes them (migration 0005): no stemming and no
+# stop words, so a search finds what was typed, and SQLite can do the same.
+PROMPT_SEARCH_CONFIG = "simple"
+SEARCH_MAX_WORDS = 12
+
+
+def prompt_vector(field: str = "prompt") -> SearchVector:
+    return SearchVector(field, config=PROMPT_SEARCH_CONFIG)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, lower-cased; punctuation separates them and is dropped."""
+    return re.findall(r"[^\W_]+", text.lower())[:SEARCH_MAX_WORDS]
+
+
+def word_patterns(words: list[str]) -> list[str]:
+    """Regular expressions for the word-by-word search (SQLite has no full-text index)."""
+    return [rf"\b{word}\b" for word in words[:-1]] + [rf"\b{words[-1]}"]
+
+
 class GenerationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
+
+    def matching_prompt(self, text: str):
+        """Jobs whose prompt has every word of `text`, in any order; the last word may be
+        the start of a word (search as you type). No words: nothing matches."""
+        words = search_words(text)
+        if not words:
+            return self.none()
+        if connection.vendor == "postgresql":
+            terms = [*words[:-1], f"{words[-1]}:*"]
+            query = SearchQuery(" & ".join(terms), search_type="raw", config=PROMPT_SEARCH_CONFIG)
+            return self.alias(prompt_words=prompt_vector()).filter(prompt_words=query)
+        jobs = self
+        for pattern in word_patterns(words):
+            jobs = jobs.filter(prompt__iregex=pattern)
+        return jobs
 
 
 class Generation(models.Model):
@@ -52,6 +92,7 @@ class Generation(models.Model):
     height = models.PositiveIntegerField(default=512)
     count = models.PositiveSmallIntegerField(default=1)
     seed = models.BigIntegerField(null=True, blank=True)
+    quality = models.CharField(max_length=10, default="best")
     edit_operation = models.CharField(max_length=20, blank=True)
     source_output = models.ForeignKey(
         "Output", null=True, blank=True, on_delete=models.SET_NULL, related_name="edits"
@@ -118,6 +159,15 @@ class Generation(models.Model):
         return not self.retry_refusal
 
     @property
+    def edit_caption(self) -> str:
+        """What an edit did and to what: "Sepia, from image #12"."""
+        if self.kind != Kind.EDIT:
+            return ""
+        operation = EDIT_OPERATION_LABELS.get(self.edit_operation, "Edit")
+        source = f"image #{self.source_output_id}" if self.source_output_id else "an upload"
+        return f"{operation}, from {source}"
+
+    @property
     def reference(self) -> str:
         """How the credit ledger refers to this job."""
         return f"generation:{self.pk}"
@@ -133,14 +183,27 @@ def output_upload_to(instance, filename):
     return f"outputs/{instance.user_id}/{uuid.uuid4().hex}.{extension}"
 
 
+def _planned_apart(subquery):
+    """On PostgreSQL, a subquery the planner must run on its own (OFFSET 0): it then finds
+    the matching jobs through the GIN index. Folded into the gallery's query, it guesses
+    that a prefix search matches 2% of rows and reads every output newest first, working
+    out each prompt's words, which on 100,000 outputs takes half a second for a rare word."""
+    if connection.vendor != "postgresql" or subquery.query.is_empty():
+        return subquery
+    sql, params = subquery.query.sql_with_params()
+    return RawSQL(f"{sql} OFFSET 0", params)  # noqa: S611 (SQL from the ORM, values as params)
+
+
 class OutputQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
-    def search(self, *, prompt: str = "", kind: str = "", favorites: bool = False):
-        outputs = self
+    def search(self, *, user, prompt: str = "", kind: str = "", favorites: bool = False):
+        """The user's outputs, filtered as the gallery asks."""
+        outputs = self.for_user(user)
         if prompt:
-            outputs = outputs.filter(generation__prompt__icontains=prompt)
+            jobs = Generation.objects.for_user(user).matching_prompt(prompt).order_by()
+            outputs = outputs.filter(generation_id__in=_planned_apart(jobs.values("id")))
         if kind:
             outputs = outputs.filter(kind=kind)
         if favorites:

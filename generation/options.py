@@ -2,14 +2,33 @@
 user can ask for, and the words a model is given for each. Forms, the API schema,
 validation and both providers read them from here."""
 
-STYLES = ("cartoon", "anime", "watercolor", "pixel-art", "comic", "3d-render", "sketch", "photo")
-COLORS = ("vibrant", "pastel", "monochrome", "warm", "cool", "neon")
-# Square sizes in pixels; 256 is the original service's smallest.
+# Ours, then the original service's own choices (its "photo realistic", "water" and
+# "cartoon" are our photo, watercolor and cartoon).
+STYLES = (
+    "cartoon", "anime", "watercolor", "pixel-art", "comic", "3d-render", "sketch", "photo",
+    "art-style", "logo", "banner",
+)  # fmt: skip
+# "auto" lets the model (or the offline renderer, from the prompt) choose the colours.
+COLORS = ("vibrant", "pastel", "monochrome", "warm", "cool", "neon", "earthy", "auto")
+# Sizes in pixels of the shorter side; 256 is the original service's smallest.
 SIZES = (256, 512, 768, 1024)
 DEFAULT_SIZE = 512
+# Portrait and landscape are the original's 512x768 and 768x512, at any size.
+SHAPES = ("square", "portrait", "landscape")
+# Quality maps to the image model's steps (settings.REPLICATE_QUALITY_STEPS).
+QUALITIES = ("standard", "high", "best")
+DEFAULT_QUALITY = "best"  # the model's own default number of steps
 MAX_COUNT = 4
 # "instruct" carries a free-text instruction in the prompt; only remote models follow it.
 EDIT_OPERATIONS = ("cartoonify", "grayscale", "sepia", "upscale", "instruct")
+# How the pages name each edit: in the form's choices and in an edit's caption.
+EDIT_OPERATION_LABELS = {
+    "cartoonify": "Cartoon filter",
+    "grayscale": "Grayscale",
+    "sepia": "Sepia",
+    "upscale": "Upscale",
+    "instruct": "Edit by instruction",
+}
 
 # What a model is told for each style and colour scheme.
 STYLE_WORDS = {
@@ -21,6 +40,9 @@ STYLE_WORDS = {
     "3d-render": "3D render, soft global illumination, smooth materials",
     "sketch": "pencil sketch, fine cross-hatching",
     "photo": "photorealistic, natural light, 35mm photo",
+    "art-style": "digital art, detailed illustration, artstation style",
+    "logo": "clean vector logo, simple flat shapes, centered on a plain background",
+    "banner": "wide banner design, bold composition, clear space for a title",
 }
 
 COLOR_WORDS = {
@@ -30,6 +52,8 @@ COLOR_WORDS = {
     "warm": "warm color palette",
     "cool": "cool color palette",
     "neon": "glowing neon colors on a dark background",
+    "earthy": "earthy natural tones, ochre, olive and clay",
+    "auto": "",
 }
 
 
@@ -48,6 +72,9 @@ _STYLE_HINTS = (
     ("render", "3d-render"),
     ("sketch", "sketch"),
     ("pencil", "sketch"),
+    ("logo", "logo"),
+    ("banner", "banner"),
+    ("art", "art-style"),
 )
 _COLOR_HINTS = (
     ("pastel", "pastel"),
@@ -55,10 +82,11 @@ _COLOR_HINTS = (
     ("black", "monochrome"),
     ("gray", "monochrome"),
     ("grey", "monochrome"),
-    ("earth", "warm"),
+    ("earth", "earthy"),
     ("warm", "warm"),
     ("cool", "cool"),
     ("neon", "neon"),
+    ("auto", "auto"),
 )
 
 
@@ -75,3 +103,15 @@ def _nearest(text: str, known: tuple, hints: tuple, *, default: str) -> str:
     if text in known:
         return text
     return next((ours for word, ours in hints if word in text), default)
+
+
+def dimensions(size: int, shape: str) -> tuple[int, int]:
+    """Width and height of a `shape` picture whose shorter side is `size`."""
+    longer = size * 3 // 2
+    return {"portrait": (size, longer), "landscape": (longer, size)}.get(shape, (size, size))
+
+
+def shape_of(width: int, height: int) -> str:
+    if width == height:
+        return "square"
+    return "portrait" if height > width else "landscape"

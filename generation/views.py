@@ -43,11 +43,15 @@ def _initial_from(request) -> dict:
 
 
 def _composer_context(request, form, edit_form=None, error=""):
+    account = billing.credit_account_for(user=request.user)
     return {
         "form": form,
         "edit_form": edit_form or EditForm(),
         "error": error,
-        "credits": billing.credits_balance(user=request.user),
+        "credits": account.balance,
+        # Shown before submitting: what a request of each kind costs on this plan.
+        "image_cost": billing.plan_cost(plan=account.plan, kind=Kind.IMAGE, count=2),
+        "video_cost": billing.plan_cost(plan=account.plan, kind=Kind.VIDEO, count=1),
     }
 
 
@@ -180,12 +184,16 @@ def job_status(request, pk):
 @require_POST
 def job_cancel(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
+    notice = ""
     try:
         job = services.generation_cancel(generation=job, by=request.user)
     except JobStateConflict as refused:
-        messages.error(request, str(refused))
+        job = get_object_or_404(Generation.objects.prefetch_related("outputs"), pk=pk)
+        notice = str(refused)
     if _is_htmx(request):
-        return render(request, "generation/partials/job.html", {"job": job})
+        return render(request, "generation/partials/job.html", {"job": job, "notice": notice})
+    if notice:
+        messages.error(request, notice)
     return redirect("generation:jobs")
 
 
@@ -210,7 +218,11 @@ def gallery(request):
     outputs = Output.objects.for_user(request.user).select_related("generation")
     if form.is_valid():
         data = form.cleaned_data
-        outputs = outputs.search(prompt=data["q"], kind=data["kind"], favorites=data["favorites"])
+        outputs = outputs.search(
+            user=request.user, prompt=data["q"], kind=data["kind"], favorites=data["favorites"]
+        )
+    elif form.is_bound:
+        outputs = outputs.none()  # the form says what to fix
     # Lazy: a grid served from the fragment cache runs no query.
     page = KeysetPage(outputs, before=request.GET.get("before"), size=GALLERY_PAGE_SIZE)
     query = request.GET.copy()

@@ -6,6 +6,7 @@ billing's own modules move a balance directly, through `ledger.ledger_append`.
 
 from billing.exceptions import BillingError, InvalidAdjustment, PaymentRejected, QuotaExceeded
 
+from .closing import payments_anonymise
 from .credits import (
     credits_adjust,
     credits_balance,
@@ -54,6 +55,7 @@ __all__ = [
     "payment_dispute_record",
     "payment_refund_record",
     "payment_start",
+    "payments_anonymise",
     "payments_expire_unpaid",
     "plan_cost",
     "subscription_activate",

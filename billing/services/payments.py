@@ -125,6 +125,8 @@ def _on_payment_paid(payload: dict) -> str:
     payment = Payment.objects.filter(razorpay_order_id=order_id).first()
     if payment is None:
         raise PaymentRejected(f"unknown order {order_id!r}")
+    if payment.user_id is None:
+        raise PaymentRejected(f"order {payment.razorpay_order_id} belongs to a closed account")
     if entity.get("amount") != payment.amount_paise or entity.get("currency") != payment.currency:
         raise PaymentRejected(
             f"amount {entity.get('amount')} {entity.get('currency')} does not match "

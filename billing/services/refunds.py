@@ -88,4 +88,6 @@ def _payment(razorpay_payment_id) -> Payment:
     payment = Payment.objects.filter(razorpay_payment_id=str(razorpay_payment_id or "")).first()
     if payment is None or not razorpay_payment_id:
         raise PaymentRejected(f"unknown payment {razorpay_payment_id!r}")
+    if payment.user_id is None:
+        raise PaymentRejected(f"payment {razorpay_payment_id} belongs to a closed account")
     return payment

@@ -55,10 +55,11 @@ def _graph() -> dict[str, set[str]]:
         edges = set()
         for target, names, _ in _imports(name, path):
             edges |= _resolve(target, names, modules)
-        # Celery tasks are thin entry points found by name; services queue them, and
-        # they call services back from their bodies (the HackSoft pattern).
+        # Celery tasks are thin entry points found by name; their app's services queue
+        # them, and they call those services back (the HackSoft pattern).
         if name.endswith(".tasks"):
-            edges = {edge for edge in edges if ".services" not in f"{edge}."}
+            app = name.split(".")[0]
+            edges = {edge for edge in edges if edge.split(".")[0] != app}
         graph[name] = edges - {name}
     return graph
 

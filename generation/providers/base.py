@@ -19,6 +19,7 @@ class JobSpec:
     seed: int | None = None
     source_image: bytes | None = None
     edit_operation: str = "cartoonify"
+    quality: str = "best"
 
 
 @dataclass(frozen=True)

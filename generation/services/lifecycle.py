@@ -239,6 +239,7 @@ def spec_for(generation: Generation) -> JobSpec:
         seed=generation.seed,
         source_image=source,
         edit_operation=generation.edit_operation or "cartoonify",
+        quality=generation.quality,
     )
 
 

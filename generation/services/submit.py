@@ -12,7 +12,19 @@ from billing import services as billing
 
 from ..exceptions import InvalidRequest, JobStateConflict
 from ..models import Generation, Kind, Output, OutputKind, Via
-from ..options import COLORS, DEFAULT_SIZE, EDIT_OPERATIONS, MAX_COUNT, SIZES, STYLES
+from ..options import (
+    COLORS,
+    DEFAULT_QUALITY,
+    DEFAULT_SIZE,
+    EDIT_OPERATIONS,
+    MAX_COUNT,
+    QUALITIES,
+    SHAPES,
+    SIZES,
+    STYLES,
+    dimensions,
+    shape_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +42,8 @@ class GenerationRequest:
     count: int = 1
     seed: int | None = None
     edit_operation: str = ""
+    shape: str = "square"
+    quality: str = DEFAULT_QUALITY
 
     @property
     def outputs(self) -> int:
@@ -53,6 +67,10 @@ def validate_request(request: GenerationRequest) -> None:
         raise InvalidRequest(f"Unknown style “{request.style}”.", field="style")
     if request.color not in COLORS:
         raise InvalidRequest(f"Unknown colour “{request.color}”.", field="color")
+    if request.shape not in SHAPES:
+        raise InvalidRequest(f"Shape must be one of {', '.join(SHAPES)}.", field="shape")
+    if request.quality not in QUALITIES:
+        raise InvalidRequest(f"Quality must be one of {', '.join(QUALITIES)}.", field="quality")
     if request.size not in SIZES:
         raise InvalidRequest(f"Size must be one of {', '.join(map(str, SIZES))}.", field="size")
     if not 1 <= request.count <= MAX_COUNT:
@@ -88,6 +106,7 @@ def generation_submit(
     account = billing.credit_account_lock(user=user)
     billing.credits_settle_period(account=account)
     cost = billing.plan_cost(plan=account.plan, kind=request.kind, count=request.outputs)
+    width, height = dimensions(request.size, request.shape)
     generation = Generation.objects.create(
         user=user,
         kind=request.kind,
@@ -96,8 +115,9 @@ def generation_submit(
         negative_prompt=request.negative_prompt.strip(),
         style=request.style,
         color=request.color,
-        width=request.size,
-        height=request.size,
+        width=width,
+        height=height,
+        quality=request.quality,
         count=request.outputs,
         seed=request.seed,
         edit_operation=request.edit_operation,
@@ -166,7 +186,9 @@ def request_from(generation: Generation) -> GenerationRequest:
         negative_prompt=generation.negative_prompt,
         style=generation.style,
         color=generation.color,
-        size=generation.width,
+        size=min(generation.width, generation.height),
+        shape=shape_of(generation.width, generation.height),
+        quality=generation.quality,
         count=generation.count,
         seed=generation.seed,
         edit_operation=generation.edit_operation,

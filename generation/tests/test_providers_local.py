@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image, ImageStat
 
-from generation.options import EDIT_OPERATIONS
+from generation.options import COLORS, EDIT_OPERATIONS, STYLES, nearest_color, nearest_style
 from generation.providers import JobSpec, ProviderError, get_provider
 from generation.providers.local.enhance import MAX_LENGTH
 
@@ -70,10 +70,7 @@ def test_seed_style_colour_and_prompt_change_the_image(change):
     assert picture_bytes(**change) != picture_bytes()
 
 
-@pytest.mark.parametrize(
-    "style",
-    ["cartoon", "anime", "watercolor", "pixel-art", "comic", "3d-render", "sketch", "photo"],
-)
+@pytest.mark.parametrize("style", STYLES)
 def test_every_style_renders_at_odd_sizes(style):
     outcome = run(kind="image", prompt="a city", style=style, width=97, height=61, count=4)
     assert {decode(file).size for file in outcome.files} == {(97, 61)}
@@ -182,3 +179,16 @@ def test_poll_cancel_and_webhook_are_no_ops():
     assert provider.poll("local-1") is None
     assert provider.cancel("local-1") is None
     assert provider.outcome_from_webhook({"status": "succeeded"}) is None
+
+
+@pytest.mark.parametrize("color", COLORS)
+def test_every_colour_scheme_renders_the_same_way_every_time(color):
+    assert picture_bytes(color=color) == picture_bytes(color=color)
+
+
+def test_free_text_styles_and_colours_pick_a_look_the_same_way_every_time():
+    assert nearest_style("Photo Realistic") == "photo"
+    assert nearest_style("water") == "watercolor"
+    assert nearest_style("art style") == "art-style"
+    assert nearest_color("earthy tones") == "earthy"
+    assert nearest_style("something else entirely") == "cartoon"

@@ -329,3 +329,15 @@ def test_the_sdk_is_imported_only_by_the_replicate_package():
         if adapter_dir not in path.parents and "tests" not in path.parts:
             source = path.read_text()
             assert "import replicate\n" not in source and "from replicate" not in source, path
+
+
+@pytest.mark.parametrize(("quality", "steps"), [("standard", 2), ("high", 3), ("best", 4)])
+def test_quality_sets_the_models_steps(provider, fake_replicate, quality, steps):
+    provider.start(JobSpec(kind="image", prompt="a fox", quality=quality))
+    assert fake_replicate.created[0]["input"]["num_inference_steps"] == steps
+
+
+def test_auto_colour_leaves_the_colours_to_the_model(provider, fake_replicate):
+    provider.start(JobSpec(kind="image", prompt="a fox", style="logo", color="auto"))
+    prompt = fake_replicate.created[0]["input"]["prompt"]
+    assert prompt.startswith("a fox, clean vector logo") and not prompt.endswith(", ")

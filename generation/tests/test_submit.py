@@ -179,3 +179,26 @@ def test_deleting_an_output_deletes_its_file(user, django_capture_on_commit_call
 
     assert not Output.objects.filter(pk=output.pk).exists()
     assert not storage.exists(name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("shape", "size", "expected"),
+    [("square", 256, (256, 256)), ("portrait", 512, (512, 768)), ("landscape", 512, (768, 512))],
+)
+def test_shapes_make_the_originals_portrait_and_landscape(user, shape, size, expected):
+    job = services.generation_submit(
+        user=user, request=image_request(shape=shape, size=size, quality="high")
+    )
+    assert (job.width, job.height, job.quality) == (*expected, "high")
+    again = services.request_from(job)
+    assert (again.shape, again.size, again.quality) == (shape, size, "high")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["shape", "quality"])
+def test_an_unknown_shape_or_quality_is_refused_and_charges_nothing(user, field):
+    with pytest.raises(InvalidRequest) as refused:
+        services.generation_submit(user=user, request=image_request(**{field: "huge"}))
+    assert refused.value.field == field
+    assert billing.credits_balance(user=user) == 5

@@ -4,6 +4,7 @@ from django.urls import reverse
 from billing import services as billing
 from generation.models import Generation, Output, Status
 from generation.tests.factories import GenerationFactory, OutputFactory, png_bytes
+from testing.fake_razorpay import pay
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +257,22 @@ def test_the_cached_gallery_shows_changes_at_once(
         'data-testid="gallery-item"'
         not in signed_in.get(reverse("generation:gallery")).content.decode()
     )
+
+
+def test_the_composer_shows_what_a_request_costs_before_submitting(signed_in, user, razorpay):
+    page = signed_in.get(reverse("generation:generate")).content.decode()
+    assert "One request (up to 4 images) costs 1 credit." in page
+    assert "A video costs 1 credit." in page  # one of the free generations
+
+    pay(user)
+    page = signed_in.get(reverse("generation:generate")).content.decode()
+    assert "One request (up to 4 images) costs 1 credit." in page
+    assert "A video costs 20 credits." in page
+
+
+def test_the_generator_offers_the_originals_choices_and_ours(signed_in):
+    page = signed_in.get(reverse("generation:generate")).content.decode()
+    for label in ("Art style", "Logo", "Banner", "Photo", "Watercolor", "Cartoon", "Earthy"):
+        assert f">{label}</option>" in page
+    for label in ("Auto", "Portrait", "Landscape", "256 px", "Best"):
+        assert f">{label}</option>" in page

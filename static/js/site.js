@@ -1,4 +1,5 @@
 // Small behaviours that don't need a round trip. Everything else is htmx.
+// No inline handlers in the templates: listeners here, delegated from the document.
 function cartonifyTab(button) {
   const composer = button.closest("#composer");
   const kind = button.dataset.kind;
@@ -11,4 +12,39 @@ function cartonifyTab(button) {
     generateForm.querySelector("[name=kind]").value = kind;
     generateForm.dataset.kind = kind;
   }
+}
+
+document.addEventListener("click", (event) => {
+  const tab = event.target.closest("#composer .tab[data-kind]");
+  if (tab) cartonifyTab(tab);
+});
+
+// The nav collapses to a menu on narrow screens (CSS); this button opens it.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".menu-toggle");
+  if (!toggle) return;
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("open", open);
+});
+
+// Theme: the system's (no cookie), light or dark; remembered in a cookie the server reads
+// so the first paint is already right.
+const THEME_ORDER = ["auto", "light", "dark"];
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".theme-switch");
+  if (!button) return;
+  const current = THEME_ORDER.indexOf(button.dataset.themeChoice);
+  const next = THEME_ORDER[(current + 1) % THEME_ORDER.length];
+  const maxAge = next === "auto" ? 0 : 60 * 60 * 24 * 365;
+  document.cookie = `theme=${next}; path=/; max-age=${maxAge}; SameSite=Lax`;
+  if (next === "auto") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = next;
+  button.dataset.themeChoice = next;
+  button.setAttribute("aria-label", `Theme: ${next}`);
+});
+
+// The installable app's service worker: it keeps the static shell and an offline page.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => navigator.serviceWorker.register("/sw.js"));
 }

@@ -37,6 +37,8 @@ def _clamp(x: float) -> float:
 
 
 def make_palette(color: str, rng: random.Random, *, night: bool = False) -> Palette:
+    if color == "auto":  # chosen by the prompt and seed that seeded `rng`: the same every time
+        color = rng.choice(sorted(_SCHEMES))
     maker = _SCHEMES.get(color, _vibrant)
     palette = maker(rng)
     return _darken_for_night(palette) if night and not palette.dark else palette
@@ -106,6 +108,12 @@ def _cool(rng: random.Random) -> Palette:
     return _from_hues(rng, hues, rng.uniform(0.55, 0.8), 0.95)
 
 
+def _earthy(rng: random.Random) -> Palette:
+    hues = [rng.uniform(0.05, 0.09), rng.uniform(0.09, 0.13), rng.uniform(0.16, 0.22)]
+    hues += [rng.uniform(0.02, 0.05), rng.uniform(0.22, 0.28)]
+    return _from_hues(rng, hues, rng.uniform(0.35, 0.55), 0.8)
+
+
 def _neon(rng: random.Random) -> Palette:
     hues = [0.83, 0.5, 0.25, 0.95, 0.15]
     rng.shuffle(hues)
@@ -138,4 +146,5 @@ _SCHEMES = {
     "warm": _warm,
     "cool": _cool,
     "neon": _neon,
+    "earthy": _earthy,
 }

@@ -3,6 +3,8 @@
 import base64
 from typing import Any
 
+from django.conf import settings
+
 from ...options import COLOR_WORDS, STYLE_WORDS
 from ..base import JobSpec, ProviderError
 from .outputs import sniff
@@ -29,8 +31,8 @@ def build_input(spec: JobSpec) -> dict[str, Any]:
 
 def styled_prompt(spec: JobSpec) -> str:
     style = STYLE_WORDS.get(spec.style, spec.style)
-    color = COLOR_WORDS.get(spec.color, spec.color)
-    return f"{spec.prompt.strip()}, {style}, {color}"
+    color = COLOR_WORDS.get(spec.color, spec.color)  # "auto" adds nothing: the model picks
+    return ", ".join(part for part in (spec.prompt.strip(), style, color) if part)
 
 
 def aspect_ratio(width: int, height: int) -> str:
@@ -51,6 +53,7 @@ def _image_input(spec: JobSpec) -> dict[str, Any]:
         "height": spec.height,
         "num_outputs": spec.count,
         "output_format": "png",
+        "num_inference_steps": settings.REPLICATE_QUALITY_STEPS[spec.quality],
     }
     return _with_common(data, spec)
 

@@ -1,0 +1,62 @@
+"""The account page: your data to take away, and closing the account."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from billing import services as billing
+
+from . import deletion, exports
+from .forms import CloseAccountForm
+from .models import DataExport, ExportStatus
+
+
+@login_required
+def account(request):
+    context = {
+        "export": request.user.exports.first(),
+        "account": billing.credit_account_for(user=request.user),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def export_start(request):
+    export = exports.export_request(user=request.user)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "accounts/partials/export.html", {"export": export})
+    return redirect("accounts:account")
+
+
+@login_required
+@require_GET
+def export_status(request, pk):
+    export = get_object_or_404(DataExport, pk=pk, user=request.user)
+    return render(request, "accounts/partials/export.html", {"export": export})
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    export = get_object_or_404(DataExport, pk=pk, user=request.user)
+    if export.status != ExportStatus.READY:
+        raise Http404("This export is not ready.")
+    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def close(request):
+    form = CloseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        deletion.account_delete(user=user, by=user)
+        messages.success(request, "Your account is closed and everything in it deleted.")
+        return redirect("home")
+    return render(request, "accounts/close.html", {"form": form})

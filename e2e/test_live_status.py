@@ -1,0 +1,86 @@
+"""A job card follows its job: it never shows a state the job has left for more than one
+poll, Cancel goes when the job ends, and the card stops polling then."""
+
+import time
+
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from e2e.helpers import log_in
+from generation.models import Generation, Status
+from generation.tests.factories import GenerationFactory, OutputFactory
+
+POLL_SECONDS = 1
+
+
+def test_a_card_follows_its_job_to_the_end_and_stops_polling(page, user, password):
+    job = GenerationFactory(user=user, status=Status.QUEUED, prompt="a lighthouse on a cliff")
+    log_in(page, user.email, password)
+    page.goto(reverse("generation:jobs"))
+    card = page.locator(f"#job-{job.pk}")
+    expect(card.get_by_test_id("job-status")).to_have_text("Queued")
+
+    Generation.objects.filter(pk=job.pk).update(status=Status.RUNNING, started_at=timezone.now())
+    expect(card.get_by_test_id("job-status")).to_have_text("Running", timeout=2500)
+    expect(card.get_by_role("button", name="Cancel")).to_be_visible()
+
+    OutputFactory(generation=job)
+    Generation.objects.filter(pk=job.pk).update(status=Status.SUCCEEDED, finished_at=timezone.now())
+    expect(card.get_by_test_id("job-status")).to_have_text("Succeeded", timeout=2500)
+    expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
+    expect(card.locator(".thumbs img")).to_have_count(1)
+
+    polls = []
+    page.on(
+        "request", lambda request: polls.append(request.url) if "/jobs/" in request.url else None
+    )
+    time.sleep(3 * POLL_SECONDS)
+    assert polls == []
+
+
+def test_a_card_keeps_polling_through_a_failed_poll(page, user, password):
+    job = GenerationFactory(user=user, status=Status.RUNNING, prompt="a fox")
+    log_in(page, user.email, password)
+    page.route(f"**/jobs/{job.pk}/", lambda route: route.fulfill(status=503, body="busy"))
+    page.goto(reverse("generation:jobs"))
+    page.wait_for_timeout(1500)  # at least one poll refused
+
+    page.unroute(f"**/jobs/{job.pk}/")
+    Generation.objects.filter(pk=job.pk).update(status=Status.FAILED, error="It broke.")
+
+    card = page.locator(f"#job-{job.pk}")
+    expect(card.get_by_test_id("job-status")).to_have_text("Failed", timeout=2500)
+
+
+def test_cancel_on_a_job_that_finished_meanwhile_says_so_on_the_card(page, user, password):
+    job = GenerationFactory(user=user, status=Status.RUNNING, prompt="a fox")
+    log_in(page, user.email, password)
+    # Hold the card's polls back, so it still shows Running when the job has ended.
+    page.route(f"**/jobs/{job.pk}/", lambda route: route.abort())
+    page.goto(reverse("generation:jobs"))
+    card = page.locator(f"#job-{job.pk}")
+    expect(card.get_by_test_id("job-status")).to_have_text("Running")
+
+    OutputFactory(generation=job)
+    Generation.objects.filter(pk=job.pk).update(status=Status.SUCCEEDED, finished_at=timezone.now())
+    card.get_by_role("button", name="Cancel").click()
+
+    expect(card.get_by_test_id("job-notice")).to_have_text("This job has already finished.")
+    expect(card.get_by_test_id("job-status")).to_have_text("Succeeded")
+    expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_text("This job has already finished.")).to_have_count(0)
+
+
+def test_cancel_ends_a_running_job_on_its_card(page, user, password):
+    job = GenerationFactory(user=user, status=Status.RUNNING, prompt="a fox")
+    log_in(page, user.email, password)
+    page.goto(reverse("generation:jobs"))
+    card = page.locator(f"#job-{job.pk}")
+
+    card.get_by_role("button", name="Cancel").click()
+
+    expect(card.get_by_test_id("job-status")).to_have_text("Canceled")
+    expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
+    expect(card.get_by_role("button", name="Retry")).to_be_visible()
