@@ -16,7 +16,7 @@ RUN groupadd --system cartonify && useradd --system --gid cartonify --home /app 
 COPY --chown=cartonify:cartonify . .
 
 # Static files are collected at build time with throwaway settings; whitenoise serves them.
-RUN DEBUG=false SECRET_KEY=collectstatic-only EMAIL_URL=consolemail:// \
+RUN DEBUG=false SECRET_KEY=collectstatic-only EMAIL_URL=smtp://localhost:25 ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media && chown cartonify:cartonify /app/media
 

@@ -1,4 +1,6 @@
 from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -143,6 +145,27 @@ class UserAdmin(BaseUserAdmin):
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj else []
 
+    def has_change_permission(self, request, obj=None):
+        # Read-only page and a refused password form for accounts above the actor's reach.
+        if obj is not None and not obj.can_be_managed_by(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.can_be_managed_by(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # What goes with a user (their ledger, jobs, keys) is removed by account_delete,
+        # not by staff deleting those records one by one: delete_user is the permission,
+        # for accounts within the actor's reach (the bulk action checks no object).
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed = set()
+        if any(not user.can_be_managed_by(request.user) for user in objs):
+            perms_needed.add(self.opts.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -234,12 +257,6 @@ class UserAdmin(BaseUserAdmin):
 
     def delete_model(self, request, obj):
         deletion.account_delete(user=obj, by=request.user)
-
-    def get_deleted_objects(self, objs, request):
-        # What goes with a user (their ledger, jobs, keys) is removed by account_delete,
-        # not by staff deleting those records one by one: delete_user is the permission.
-        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
-        return deleted, counts, set(), protected
 
     def delete_queryset(self, request, queryset):
         # One by one, through the service: jobs canceled, payments kept anonymously.
@@ -333,3 +350,25 @@ class UserAdmin(BaseUserAdmin):
             self.message_user(request, "Select exactly one user to adjust.", messages.WARNING)
             return None
         return redirect("admin:accounts_user_credits", queryset.get().pk)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(BaseAuthenticatorAdmin):
+    """Staff may remove a lost authenticator, never read its secret or add one by hand."""
+
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.user.can_be_managed_by(request.user):
+            return False
+        return super().has_delete_permission(request, obj)

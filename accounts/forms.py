@@ -1,5 +1,7 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 
 from .models import User
 
@@ -14,6 +16,25 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """Answers alike whether or not the address has an account: no enumeration on reset.
+
+    ACCOUNT_PREVENT_ENUMERATION stays off so sign-up can say "already registered" plainly
+    (a product decision, see SECURITY.md); allauth would otherwise refuse an unknown
+    address here. With no account, allauth's flow mails the address that it has none.
+    """
+
+    def clean_email(self) -> str:
+        self.users = None
+        try:
+            return super().clean_email()
+        except ValidationError:
+            # allauth refuses an unknown address only after finding no account for it.
+            if self.users == []:
+                return self.cleaned_data["email"]
+            raise
 
 
 class CloseAccountForm(forms.Form):

@@ -44,9 +44,24 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        permissions = [("manage_staff", "Can change staff members' sign-in and access")]
 
     def __str__(self):
         return self.email
+
+    def can_be_managed_by(self, actor) -> bool:
+        """May `actor` change how this account signs in (active flag, email, password, MFA)?
+
+        Otherwise a staff member with `change_user` could take over a superuser's account
+        by resetting its email or password, or lock it out.
+        """
+        if actor.is_superuser or actor.pk == self.pk:
+            return True
+        if self.is_superuser:
+            return False
+        if self.is_staff:
+            return actor.has_perm("accounts.manage_staff")
+        return True
 
 
 class ExportStatus(models.TextChoices):

@@ -1,5 +1,8 @@
 """Staff operations on accounts. The admin and the management commands call these."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.db import transaction
 
 from .models import User
@@ -7,6 +10,11 @@ from .models import User
 
 class StaffActionRefused(Exception):
     """The acting staff member may not do this."""
+
+
+_MAY_NOT_MANAGE = (
+    "Only superusers can change a superuser, and staff only those allowed to manage staff."
+)
 
 
 def _require_superuser(by) -> None:
@@ -41,6 +49,12 @@ def user_deactivate(*, user: User, by: User | None) -> bool:
     """Stop `user` from signing in; their data stays. False when already inactive."""
     if by is not None and user.pk == by.pk:
         raise StaffActionRefused("You cannot deactivate yourself.")
-    if user.is_superuser and by is not None and not by.is_superuser:
-        raise StaffActionRefused("Only superusers can deactivate a superuser.")
+    if by is not None and not user.can_be_managed_by(by):
+        raise StaffActionRefused(_MAY_NOT_MANAGE)
     return User.objects.filter(pk=user.pk, is_active=True).update(is_active=False) == 1
+
+
+def sessions_clear_expired() -> None:
+    """Delete expired sessions from the store, with any one-time codes they still hold."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

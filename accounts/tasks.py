@@ -1,6 +1,11 @@
 from celery import shared_task
 
-from . import exports
+from . import exports, services
+
+
+@shared_task(name="accounts.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    services.sessions_clear_expired()
 
 
 @shared_task

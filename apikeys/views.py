@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from . import services, usage
@@ -19,18 +20,10 @@ def key_list(request):
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
+            _create_and_hand_over(request, name=form.cleaned_data["name"])
         except services.KeyLimitReached as refused:
             form.add_error(None, str(refused))
         else:
-            # Post/redirect/get, so a reload can't create a second key. The plaintext
-            # waits in the cache (not the session, which is also saved in the database)
-            # only until the very next page view takes it.
-            cache.set(
-                NEW_KEY_CACHE.format(request.user.pk),
-                [new_key.api_key.pk, new_key.plaintext],
-                NEW_KEY_TTL,
-            )
             return redirect("apikeys:key_list")
     new_key = _pop_new_key(request)
     context = {"form": form, "new_key": new_key, "keys": ApiKey.objects.for_user(request.user)}
@@ -39,6 +32,23 @@ def key_list(request):
         # The page holds a secret: never keep it in a cache or the back/forward history.
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _create_and_hand_over(request, *, name: str) -> None:
+    """Create a key and leave its plaintext for the next page, or create nothing.
+
+    Post/redirect/get, so a reload can't create a second key. The plaintext waits in
+    the cache (not the session, which is also saved in the database) only until the
+    very next page view takes it. If the cache is down the key is rolled back and the
+    outage page shown: a stored key whose plaintext nobody saw would be useless.
+    """
+    with transaction.atomic():
+        new_key = services.api_key_create(user=request.user, name=name)
+        cache.set(
+            NEW_KEY_CACHE.format(request.user.pk),
+            [new_key.api_key.pk, new_key.plaintext],
+            NEW_KEY_TTL,
+        )
 
 
 def _pop_new_key(request) -> services.NewKey | None:

@@ -10,14 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from . import services
 from .exceptions import BillingError
 from .forms import CheckoutCallbackForm
 from .gateways import razorpay as gateway
-from .models import LedgerEntry, Subscription
+from .models import LedgerEntry, Subscription, WebhookEvent
 
 logger = logging.getLogger(__name__)
+
+EVENT_ID_MAX_LENGTH = WebhookEvent._meta.get_field("event_id").max_length
 
 
 @login_required
@@ -47,6 +50,11 @@ def premium(request):
 @require_POST
 def order_create(request):
     """Create the Razorpay order for the page's Checkout; the amount comes from settings."""
+    retry_after = _order_rate_limited(request)
+    if retry_after:
+        response = JsonResponse({"error": "Too many payment attempts. Try again soon."}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     try:
         payment = services.payment_start(user=request.user)
     except BillingError as exc:
@@ -61,6 +69,21 @@ def order_create(request):
             "email": request.user.email,
         }
     )
+
+
+def _order_rate_limited(request) -> int | None:
+    """Seconds to wait when this user has asked for too many orders: each one calls Razorpay."""
+    usage = get_usage(
+        request,
+        group="billing.order_create",
+        key="user",
+        rate=settings.PAYMENT_ORDER_RATE_LIMIT,
+        method=["POST"],
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        return int(usage["time_left"]) or 1
+    return None
 
 
 @login_required
@@ -86,6 +109,20 @@ def payment_verify(request):
     return redirect("billing:premium")
 
 
+def _refuse_non_json_number(name: str):
+    # Python reads NaN and Infinity; JSON (and PostgreSQL, which records the event) does not.
+    raise ValueError(f"{name} is not JSON")
+
+
+def _is_event(payload) -> bool:
+    # PostgreSQL cannot store a NUL character in the recorded JSON.
+    return (
+        isinstance(payload, dict)
+        and isinstance(payload.get("event"), str)
+        and "\\u0000" not in json.dumps(payload)
+    )
+
+
 @csrf_exempt
 @require_POST
 def razorpay_webhook(request):
@@ -95,10 +132,13 @@ def razorpay_webhook(request):
         return HttpResponse("bad signature", status=400, content_type="text/plain")
     event_id = request.headers.get("X-Razorpay-Event-Id", "")
     try:
-        payload = json.loads(request.body)
+        payload = json.loads(request.body, parse_constant=_refuse_non_json_number)
     except ValueError:
         return HttpResponse("bad json", status=400, content_type="text/plain")
-    if not event_id or not isinstance(payload, dict):
+    if not event_id or len(event_id) > EVENT_ID_MAX_LENGTH:
         return HttpResponse("missing event id", status=400, content_type="text/plain")
+    # Signed is not well formed: the handlers may trust only the shape checked here.
+    if not _is_event(payload):
+        return HttpResponse("not an event", status=400, content_type="text/plain")
     outcome = services.webhook_receive(event_id=event_id, payload=payload)
     return HttpResponse(outcome, content_type="text/plain")

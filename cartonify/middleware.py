@@ -2,7 +2,9 @@ import re
 import uuid
 
 from django.core.signals import request_finished
+from django.utils.cache import patch_cache_control
 
+from . import health
 from .logging import request_id_var
 
 # A caller-supplied id is reused only if it is short and harmless to log.
@@ -22,6 +24,49 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before anything reads the Host header or redirects to HTTPS.
+
+    A container or load balancer probes the address it knows (127.0.0.1, a pod IP), which
+    ALLOWED_HOSTS rightly does not list; the answer names no host and holds no secret.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return health.healthz(request)
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Answers to a signed-in person or an API key are never kept by a shared cache.
+
+    Without `Cache-Control: private` a proxy or CDN may store one user's gallery and serve
+    it to the next. Pages holding a secret go further and set `no-store` themselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        cache_control = response.get("Cache-Control", "")
+        if _has_credentials(request) and not (
+            "private" in cache_control or "no-store" in cache_control
+        ):
+            patch_cache_control(response, private=True)
+        return response
+
+
+def _has_credentials(request) -> bool:
+    if "Authorization" in request.headers or "X-API-Key" in request.headers:
+        return True
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 def _forget_request_id(**kwargs):

@@ -5,23 +5,30 @@ memory cache, eager Celery, console email). Every variable is documented in
 `.env.example`.
 """
 
+import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `NAME=` with nothing after it, as .env.example ships most lines, means "the default".
+env.ENVIRON = {name: value for name, value in os.environ.items() if value != ""}
 
 DEBUG = env.bool("DEBUG", default=True)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="django-insecure-embedded-development-key-change-me")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
+    # Production refuses to start rather than run on a guessable key or serve any host.
     SECRET_KEY = env("SECRET_KEY")
-
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -46,12 +53,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cartonify.middleware.RequestIdMiddleware",
+    # Outermost after the request id: it sees every error answer under /api/, whoever made it.
+    "api.middleware.ApiJsonErrorsMiddleware",
+    # Before host validation and the HTTPS redirect: health checks use plain HTTP and
+    # whatever address reaches the container.
+    "cartonify.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cartonify.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -152,16 +165,32 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 3 * 60
+# allauth keeps mailed codes in the session in plain text: a visitor's session holding one
+# expires with the longest code (accounts.adapters), and sessions never go to cookies
+# (cartonify.checks).
+PENDING_CODE_SESSION_AGE = ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
-# Signing up with a taken address must say so plainly (product decision);
-# password reset still never reveals whether an address is registered.
+# Signing up with a taken address must say so plainly (product decision, SECURITY.md);
+# password reset still never reveals whether an address is registered (its own form).
 ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_FORMS = {"reset_password": "accounts.forms.ResetPasswordForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cartonify] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Failed sign-ins are limited mainly per account (5 in 5 minutes); the per-address
+# brake is looser (offices share an address) and keyed on the real client, below.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,5/300s/key"}
+
+# Behind reverse proxies the client's address is read from X-Forwarded-For, counting
+# TRUSTED_PROXY_COUNT hops from the right (1 for one nginx or load balancer), or from a
+# header the proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. CF-Connecting-IP). allauth and
+# django-ratelimit both use this one answer (cartonify.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
+RATELIMIT_IP_META_KEY = "cartonify.client_ip.client_ip"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cartonify"
@@ -172,6 +201,12 @@ if "EMAIL_URL" in env or not DEBUG:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail carries sign-up and password-reset codes: in production it must leave the machine,
+# never land in logs (console), memory or files.
+if not DEBUG and not EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a mail server (smtp://, smtp+tls://, smtp+ssl://) when DEBUG is off."
+    )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cartonify <no-reply@cartonify.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -239,6 +274,8 @@ PERIODIC_TASKS = {
     # The flush interval bounds how long API usage counts wait in Redis.
     "apikeys: flush usage counters": ("apikeys.flush_usage", 1),
     "apikeys: purge idempotency records": ("apikeys.purge_idempotency_records", 60),
+    # Expired sessions (and any one-time code left in one) leave the database.
+    "accounts: clear expired sessions": ("accounts.clear_expired_sessions", 60),
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -259,8 +296,6 @@ SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Load balancers and container health checks speak plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -360,6 +395,8 @@ RAZORPAY_BASE_URL = env("RAZORPAY_BASE_URL", default="")
 RAZORPAY_CHECKOUT_JS_URL = env(
     "RAZORPAY_CHECKOUT_JS_URL", default="https://checkout.razorpay.com/v1/checkout.js"
 )
+# Orders a user may create (each calls Razorpay), in django-ratelimit's syntax.
+PAYMENT_ORDER_RATE_LIMIT = env("PAYMENT_ORDER_RATE_LIMIT", default="10/h")
 
 # --- API keys ------------------------------------------------------------------------
 

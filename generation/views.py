@@ -1,13 +1,13 @@
 """Generator, jobs and gallery pages. Thin: parse, call a service, render."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.admin_site import staff_view
 from billing import services as billing
 from billing.services import QuotaExceeded
 
@@ -321,7 +321,7 @@ def output_edit(request, pk):
     return render(request, "generation/output_edit.html", context, status=status)
 
 
-@staff_member_required
+@staff_view
 @require_GET
 def admin_output_file(request, pk):
     """Staff see any output's file (for admin previews); users only see their own."""

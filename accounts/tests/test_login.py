@@ -89,3 +89,13 @@ def test_users_are_created_without_usernames(make_user):
 
     assert user.email == "Mixed@example.com"
     assert not hasattr(user, "username") or user.username is None
+
+
+def test_password_reset_does_not_tell_whether_an_address_has_an_account(client, user):
+    known = client.post(reverse("account_reset_password"), {"email": user.email})
+    client.cookies.clear()
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+
+    assert (unknown.status_code, unknown.url) == (known.status_code, known.url)
+    assert [m.to for m in mail.outbox] == [[user.email], ["nobody@example.com"]]
+    assert code_from_mail(mail.outbox[0])

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apikeys import services
 from apikeys.models import ApiKey
+from testing.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,18 @@ def test_the_number_of_active_keys_is_limited(settings, user):
 
     services.api_key_revoke(user=user, api_key_id=second.api_key.pk)
     services.api_key_create(user=user, name="c")
+
+
+def test_no_key_is_stored_when_its_plaintext_cannot_be_handed_over(client, user, settings):
+    client.force_login(user)
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": dead_redis},
+    }
+
+    client.raise_request_exception = False  # let the outage page answer, as in production
+    response = client.post(reverse("apikeys:key_list"), {"name": "nightly"})
+
+    assert response.status_code == 503
+    assert not ApiKey.objects.filter(user=user).exists()

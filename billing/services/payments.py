@@ -115,13 +115,16 @@ def _on_payment_paid(payload: dict) -> str:
     try:
         entity = payload["payload"]["payment"]["entity"]
         payment_id = str(entity["id"])
-    except (KeyError, TypeError) as exc:
+        order_id = entity.get("order_id")
+    except (KeyError, TypeError, AttributeError) as exc:
         raise PaymentRejected("no payment in the event") from exc
     if entity.get("status") != "captured":
         raise PaymentRejected(f"payment {payment_id} is {entity.get('status')!r}, not captured")
-    payment = Payment.objects.filter(razorpay_order_id=entity.get("order_id") or "").first()
+    if not isinstance(order_id, str):
+        raise PaymentRejected(f"order id {order_id!r} is not a string")
+    payment = Payment.objects.filter(razorpay_order_id=order_id).first()
     if payment is None:
-        raise PaymentRejected(f"unknown order {entity.get('order_id')!r}")
+        raise PaymentRejected(f"unknown order {order_id!r}")
     if payment.user_id is None:
         raise PaymentRejected(f"order {payment.razorpay_order_id} belongs to a closed account")
     if entity.get("amount") != payment.amount_paise or entity.get("currency") != payment.currency:

@@ -177,3 +177,19 @@ def _as_kwargs(callback: dict) -> dict:
         "payment_id": callback["razorpay_payment_id"],
         "signature": callback["razorpay_signature"],
     }
+
+
+def test_order_creation_is_limited_per_user(razorpay, client, user, make_user, settings):
+    settings.PAYMENT_ORDER_RATE_LIMIT = "2/h"
+    client.force_login(user)
+    answers = [client.post(reverse("billing:order_create")) for _ in range(2)]
+    orders_before = (len(razorpay.orders), Payment.objects.count())
+
+    refused = client.post(reverse("billing:order_create"))
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert (len(razorpay.orders), Payment.objects.count()) == orders_before
+    client.force_login(make_user())
+    assert client.post(reverse("billing:order_create")).status_code == 200

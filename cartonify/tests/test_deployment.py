@@ -18,7 +18,7 @@ def production_env(tmp_path, db):
         DATABASE_URL=current_database_url(),
         DEBUG="false",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
-        ALLOWED_HOSTS="cartonify.example,127.0.0.1",
+        ALLOWED_HOSTS="cartonify.example",  # health checks answer on any address
         EMAIL_URL="smtp+tls://mailer:secret@127.0.0.1:587",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
@@ -83,3 +83,19 @@ def test_gunicorn_serves_health_and_collected_static_files(production_env):
     assert home.status_code == 301  # plain HTTP is redirected to HTTPS
     assert home.headers["Location"].startswith("https://cartonify.example/")
     assert exit_code == 0
+
+
+def test_trusted_proxies_are_configured_from_the_environment(production_env):
+    production_env.update(TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP")
+    show = (
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT,"
+        " s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.RATELIMIT_IP_META_KEY)"
+    )
+
+    result = manage("shell", "-c", show, env=production_env)
+
+    assert result.stdout.splitlines()[-1].split() == [
+        "1",
+        "X-Real-IP",
+        "cartonify.client_ip.client_ip",
+    ]

@@ -76,7 +76,7 @@ def gunicorn_on(database_url, tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "EMAIL_URL": "consolemail://",
+        "EMAIL_URL": "smtp://127.0.0.1:25",  # never used: no mail is sent
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_MANIFEST": "false",
         "MEDIA_ROOT": str(tmp_path),
