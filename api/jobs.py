@@ -71,12 +71,21 @@ def create_images(
     payload: ImageIn,
     idempotency_key: str | None = _idempotency_header(),
 ):
-    req = generation.GenerationRequest(kind=Kind.IMAGE, **payload.dict())
+    fields = payload.dict()
+    reference_id = fields.pop("reference_image_id")
+    reference = None
+    if reference_id is not None:
+        reference = get_object_or_404(
+            Output, pk=reference_id, user=request.user, kind=OutputKind.IMAGE
+        )
+    req = generation.GenerationRequest(kind=Kind.IMAGE, **fields)
     return _submit(
         request,
         response,
         idempotency_key,
-        lambda: generation.generation_submit(user=request.user, request=req, via="api"),
+        lambda: generation.generation_submit(
+            user=request.user, request=req, via="api", source_output=reference
+        ),
     )
 
 

@@ -40,6 +40,9 @@ class ImageIn(Schema):
     quality: QualityName = Field(DEFAULT_QUALITY, description="More model steps, slower.")
     count: int = Field(2, ge=1, le=MAX_COUNT, description="Images; one request is one credit.")
     seed: int | None = Seed
+    reference_image_id: int | None = Field(
+        None, ge=1, description="Start from one of your images (its `id` in GET /images)."
+    )
 
 
 class VideoIn(Schema):

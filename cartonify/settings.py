@@ -351,7 +351,12 @@ REPLICATE_MODELS = {
     "enhance": env("REPLICATE_MODEL_ENHANCE", default="meta/meta-llama-3-8b-instruct"),
     # Takes `image`, `mask` (white = repaint) and `prompt`, like flux-fill or SDXL inpainting.
     "inpaint": env("REPLICATE_MODEL_INPAINT", default="black-forest-labs/flux-fill-pro"),
+    # Image requests with a reference image: takes `image` and `prompt_strength` (flux-dev).
+    "reference": env("REPLICATE_MODEL_REFERENCE", default="black-forest-labs/flux-dev"),
 }
+# How far a picture made from a reference image may move away from it: 0 keeps the
+# reference, 1 ignores it (Replicate's prompt_strength; the offline renderer blends).
+GENERATION_REFERENCE_STRENGTH = env.float("GENERATION_REFERENCE_STRENGTH", default=0.75)
 # Image model steps per quality; the defaults fit flux-schnell (1-4 steps). Set all three
 # for another model, e.g. REPLICATE_QUALITY_STEPS=standard=20,high=35,best=50.
 REPLICATE_QUALITY_STEPS = env.dict(

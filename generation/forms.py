@@ -59,6 +59,9 @@ class GenerateForm(forms.Form):
         choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=2
     )
     seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1)
+    # A picture may start from a reference image: one from the gallery, or an upload.
+    reference_output = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reference_upload = forms.FileField(required=False, label="Start from an image (optional)")
 
     def to_request(self) -> GenerationRequest:
         data = self.cleaned_data

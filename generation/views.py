@@ -15,7 +15,7 @@ from . import services
 from .exceptions import InvalidRequest, JobStateConflict
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .gallery_cache import gallery_version
-from .models import Generation, Kind, Output, Status
+from .models import Generation, Kind, Output, OutputKind, Status
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
 from .responses import output_file_response
@@ -42,6 +42,15 @@ def _initial_from(request) -> dict:
     return {**vars(req), "kind": kind}
 
 
+def _initial(request) -> dict:
+    """The composer's start: a past job's settings (?from=), a reference image (?reference=)."""
+    initial = _initial_from(request)
+    reference = request.GET.get("reference", "")
+    if reference.isdigit() and Output.objects.for_user(request.user).filter(pk=reference).exists():
+        initial["reference_output"] = int(reference)
+    return initial
+
+
 def _composer_context(request, form, edit_form=None, error=""):
     account = billing.credit_account_for(user=request.user)
     return {
@@ -58,16 +67,30 @@ def _composer_context(request, form, edit_form=None, error=""):
 @login_required
 def generate(request):
     if request.method != "POST":
-        form = GenerateForm(initial=_initial_from(request))
+        form = GenerateForm(initial=_initial(request))
         context = _composer_context(request, form)
         context["jobs"] = Generation.objects.for_user(request.user)[:RECENT_JOBS]
         return render(request, "generation/generate.html", context)
-    form = GenerateForm(request.POST)
-    return _submit(
-        request,
-        form,
-        lambda: services.generation_submit(user=request.user, request=form.to_request()),
-    )
+    form = GenerateForm(request.POST, request.FILES)
+
+    def submit():
+        reference = form.cleaned_data["reference_output"]
+        upload = form.cleaned_data["reference_upload"]
+        return services.generation_submit(
+            user=request.user,
+            request=form.to_request(),
+            source_output=_owned_image(request, reference) if reference else None,
+            source_bytes=read_uploaded_image(upload) if upload else None,
+        )
+
+    return _submit(request, form, submit)
+
+
+def _owned_image(request, pk: int) -> Output:
+    image = Output.objects.for_user(request.user).filter(pk=pk, kind=OutputKind.IMAGE).first()
+    if image is None:
+        raise InvalidRequest("That image is not in your gallery.", field="reference_output")
+    return image
 
 
 @login_required

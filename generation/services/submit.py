@@ -113,6 +113,7 @@ def generation_submit(
             request, source_output=source_output, source_bytes=source_bytes, mask=mask_bytes
         )
     else:
+        _check_reference(request, user=user, source_output=source_output, source_bytes=source_bytes)
         mask_bytes = None
     # Locked and settled first: the cost depends on the plan, and concurrent submits queue here.
     account = billing.credit_account_lock(user=user)
@@ -155,9 +156,20 @@ def generation_submit(
 def _check_edit_source(*, user, source_output, source_bytes) -> None:
     if source_output is None and source_bytes is None:
         raise InvalidRequest("Choose an image to edit or upload one.", field="source_upload")
-    if source_output is not None and (
-        source_output.user_id != user.pk or source_output.kind != OutputKind.IMAGE
-    ):
+    _check_own_image(user=user, output=source_output)
+
+
+def _check_reference(request, *, user, source_output, source_bytes) -> None:
+    """A picture may start from a reference image: one of the user's own, or an upload."""
+    if source_output is None and source_bytes is None:
+        return
+    if request.kind != Kind.IMAGE:
+        raise InvalidRequest("A reference image is for image requests.", field="reference")
+    _check_own_image(user=user, output=source_output)
+
+
+def _check_own_image(*, user, output) -> None:
+    if output is not None and (output.user_id != user.pk or output.kind != OutputKind.IMAGE):
         raise InvalidRequest("That image is not in your gallery.", field="source_output")
 
 
@@ -196,7 +208,7 @@ def generation_retry(*, generation: Generation) -> Generation:
     if not original.can_retry:
         raise JobStateConflict(original.retry_refusal)
     source_bytes = None
-    if original.kind == Kind.EDIT and original.source_output is None:
+    if original.source_output is None and original.source_file:
         source_bytes = original.source_file.read()
     mask_bytes = original.mask_file.read() if original.mask_file else None
     return generation_submit(

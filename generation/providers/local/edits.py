@@ -153,3 +153,10 @@ EDITS: dict[str, Callable[[Image.Image], Image.Image]] = {
     "sepia": sepia,
     "upscale": upscale,
 }
+
+
+def from_reference(reference: Image.Image, picture: Image.Image) -> Image.Image:
+    """A picture that starts from `reference`: the reference, fitted to the picture's size,
+    blended with the new picture as far as GENERATION_REFERENCE_STRENGTH allows."""
+    fitted = ImageOps.fit(reference.convert("RGB"), picture.size)
+    return Image.blend(fitted, picture.convert("RGB"), settings.GENERATION_REFERENCE_STRENGTH)

@@ -11,7 +11,7 @@ from PIL import Image
 from ...options import MAX_COUNT
 from ..base import KINDS, JobSpec, Outcome, OutputFile, ProviderError, Started
 from .artwork import render_clip, render_picture
-from .edits import apply_edit, inpaint, open_image, open_mask
+from .edits import apply_edit, from_reference, inpaint, open_image, open_mask
 from .enhance import enhance_prompt
 
 MIN_SIDE = 16
@@ -64,7 +64,10 @@ def _checked_size(spec: JobSpec) -> tuple[int, int]:
 
 
 def _picture(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
-    return png_file(render_picture(spec.prompt, spec.style, spec.color, size, seed))
+    picture = render_picture(spec.prompt, spec.style, spec.color, size, seed)
+    if spec.source_image:
+        picture = from_reference(open_image(spec.source_image), picture)
+    return png_file(picture)
 
 
 def _clip(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:

@@ -55,6 +55,10 @@ def _image_input(spec: JobSpec) -> dict[str, Any]:
         "output_format": "png",
         "num_inference_steps": settings.REPLICATE_QUALITY_STEPS[spec.quality],
     }
+    if spec.source_image:  # the reference model: its own default number of steps
+        del data["num_inference_steps"]
+        data["image"] = data_uri(spec.source_image)
+        data["prompt_strength"] = settings.GENERATION_REFERENCE_STRENGTH
     return _with_common(data, spec)
 
 

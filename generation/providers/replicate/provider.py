@@ -36,6 +36,7 @@ DEFAULT_MODELS = {
     "video": "minimax/video-01",
     "enhance": "meta/meta-llama-3-8b-instruct",
     "inpaint": "black-forest-labs/flux-fill-pro",
+    "reference": "black-forest-labs/flux-dev",
 }
 RUNNING = ("starting", "processing")
 
@@ -107,9 +108,12 @@ class ReplicateProvider:
 
 
 def model_key(spec: JobSpec) -> str:
-    """Which of REPLICATE_MODELS runs a job: its kind's, but inpainting has its own model."""
+    """Which of REPLICATE_MODELS runs a job: its kind's, but inpainting and pictures made
+    from a reference image have models of their own."""
     if spec.kind == "edit" and spec.edit_operation == "inpaint":
         return "inpaint"
+    if spec.kind == "image" and spec.source_image:
+        return "reference"
     return spec.kind
 
 
