@@ -1,6 +1,9 @@
 import json
 import logging
+from functools import wraps
+from urllib.parse import urlsplit
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +26,23 @@ logger = logging.getLogger(__name__)
 EVENT_ID_MAX_LENGTH = WebhookEvent._meta.get_field("event_id").max_length
 
 
+def allow_checkout(view):
+    """Let a page load Razorpay Checkout: its script, and the payment window it opens in a
+    frame. Read per request, as the script's address is a setting."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        parts = urlsplit(settings.RAZORPAY_CHECKOUT_JS_URL)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        razorpay = [origin, "https://api.razorpay.com", "https://lumberjack.razorpay.com"]
+        policy = {"script-src": [origin], "frame-src": razorpay, "connect-src": razorpay}
+        return csp_update(policy)(view)(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_required
+@allow_checkout
 def premium(request):
     account = services.credit_account_for(user=request.user)
     entries = Paginator(LedgerEntry.objects.filter(account=account), 25)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     # whatever address reaches the container.
     "cartonify.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -407,6 +409,29 @@ PAYMENT_ORDER_RATE_LIMIT = env("PAYMENT_ORDER_RATE_LIMIT", default="10/h")
 
 # ninja's static files (its Swagger UI bundle) serve the API docs page offline.
 INSTALLED_APPS += ["ninja"]
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------
+# Scripts and styles come from our own origin; an inline script needs the request's nonce.
+# Style attributes are allowed (they cannot run code; the admin and Swagger set them), and
+# the plain error pages' one inline style is allowed by its hash. The payment provider's
+# checkout is allowed on the premium page only (billing.views.premium).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # Named, so a page that adds a source (the premium page) still keeps its own origin.
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'sha256-gSdPL02CtvwRB2OagqZjikOwiK9oGGlclUXKCa5/Y9U='"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # HMAC secret for stored key digests; changing it invalidates every key.
 API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
