@@ -7,7 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apikeys.services import IdempotencyConflict
 from billing.exceptions import QuotaExceeded
-from generation.exceptions import InvalidRequest, JobStateConflict
+from generation.exceptions import InvalidRequest, JobStateConflict, UnsafePrompt
 from generation.ratelimits import RateLimited
 
 
@@ -89,6 +89,11 @@ def register(api) -> None:
     def invalid_request(request, exc):
         errors = [{"field": exc.field or "body", "message": exc.message}]
         return respond(request, 422, _body("invalid_request", exc.message, errors))
+
+    @api.exception_handler(UnsafePrompt)
+    def unsafe_prompt(request, exc):
+        errors = [{"field": exc.field, "message": exc.message}]
+        return respond(request, 422, _body("prompt_refused", exc.message, errors))
 
     @api.exception_handler(QuotaExceeded)
     def quota_exhausted(request, exc):

@@ -371,6 +371,9 @@ GENERATION_TIMEOUT = env.int("GENERATION_TIMEOUT", default=10 * 60)
 GENERATION_POLL_INTERVAL = env.float("GENERATION_POLL_INTERVAL", default=2.0)
 GENERATION_RATE_LIMIT = env("GENERATION_RATE_LIMIT", default="10/h")
 GENERATION_ENHANCE_RATE_LIMIT = env("GENERATION_ENHANCE_RATE_LIMIT", default="30/h")
+# The prompt safety check (generation/safety.py) and terms to refuse besides its list.
+GENERATION_SAFETY_CHECK = env.bool("GENERATION_SAFETY_CHECK", default=True)
+GENERATION_SAFETY_EXTRA_TERMS = env.list("GENERATION_SAFETY_EXTRA_TERMS", default=[])
 # Seconds the local provider sleeps per job; benchmarks use it to mimic a real model.
 GENERATION_SIMULATED_LATENCY = env.float("GENERATION_SIMULATED_LATENCY", default=0.0)
 

@@ -8,7 +8,7 @@ from billing.exceptions import QuotaExceeded
 
 from . import services
 from .exceptions import JobStateConflict
-from .models import Generation, Image, Output, ReplicateWebhookEvent, Video
+from .models import Generation, Image, Output, RefusedPrompt, ReplicateWebhookEvent, Video
 
 
 def _owner_link(obj) -> str:
@@ -163,4 +163,28 @@ class ReplicateWebhookEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefusedPrompt)
+class RefusedPromptAdmin(admin.ModelAdmin):
+    """Read-only: who had prompts refused, when, and for which rule."""
+
+    list_display = ["created_at", "owner", "rule", "via"]
+    list_filter = ["rule", "via"]
+    search_fields = ["user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+
+    @admin.display(description="User", ordering="user")
+    def owner(self, obj):
+        return _owner_link(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,3 +1,6 @@
+from .safety import refusal_message
+
+
 class InvalidRequest(Exception):
     """Bad input from a user: shown to them, nothing charged, nothing stored."""
 
@@ -13,3 +16,11 @@ class JobStateConflict(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class UnsafePrompt(InvalidRequest):
+    """The prompt breaks a safety rule: the rule is named, the matched words are not."""
+
+    def __init__(self, rule: str):
+        super().__init__(refusal_message(rule), field="prompt")
+        self.rule = rule

@@ -282,3 +282,24 @@ class ReplicateWebhookEvent(models.Model):
 
     def __str__(self):
         return self.webhook_id
+
+
+class RefusedPrompt(models.Model):
+    """A prompt the safety check refused, for staff to spot abuse.
+
+    The prompt itself is not kept: the rule is enough to see a pattern, and storing
+    what we refused to make (or a false positive's private text) helps no one.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refused_prompts"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    rule = models.CharField(max_length=100)
+    via = models.CharField(max_length=3, choices=Via.choices, default=Via.WEB)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} refused for {self.rule}"

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from billing import services as billing
 
-from .. import uploads
-from ..exceptions import InvalidRequest, JobStateConflict
-from ..models import Generation, Kind, Output, OutputKind, Via
+from .. import safety, uploads
+from ..exceptions import InvalidRequest, JobStateConflict, UnsafePrompt
+from ..models import Generation, Kind, Output, OutputKind, RefusedPrompt, Via
 from ..options import (
     COLORS,
     DEFAULT_QUALITY,
@@ -91,7 +91,6 @@ def _has_control_characters(text: str) -> bool:
     )
 
 
-@transaction.atomic
 def generation_submit(
     *,
     user,
@@ -105,8 +104,46 @@ def generation_submit(
     """Check, reserve the credits and create the job in one transaction; queue it on commit.
 
     An inpaint edit takes `mask_bytes` (a PNG of its image's size); other jobs ignore it.
+    An unsafe prompt is refused (UnsafePrompt) and recorded before anything is charged.
     """
     validate_request(request)
+    check_prompt_safety(user=user, request=request, via=via)
+    return _submit_checked(
+        user=user,
+        request=request,
+        via=via,
+        source_output=source_output,
+        source_bytes=source_bytes,
+        mask_bytes=mask_bytes,
+        retry_of=retry_of,
+    )
+
+
+def check_prompt_safety(*, user, request: GenerationRequest, via: str) -> None:
+    """Raise UnsafePrompt for a prompt that breaks a safety rule, after recording it.
+
+    Recorded in its own transaction so it stays when the caller's request fails; a
+    caller inside an open transaction (an idempotent API call) rolls it back with it.
+    """
+    rule = safety.broken_rule(request.prompt, request.negative_prompt)
+    if rule is None:
+        return
+    with transaction.atomic():
+        RefusedPrompt.objects.create(user=user, rule=rule, via=via)
+    raise UnsafePrompt(rule)
+
+
+@transaction.atomic
+def _submit_checked(
+    *,
+    user,
+    request: GenerationRequest,
+    via: str,
+    source_output: Output | None,
+    source_bytes: bytes | None,
+    mask_bytes: bytes | None,
+    retry_of: Generation | None,
+) -> Generation:
     if request.kind == Kind.EDIT:
         _check_edit_source(user=user, source_output=source_output, source_bytes=source_bytes)
         mask_bytes = _checked_mask(
