@@ -123,11 +123,11 @@ def test_enhance_joins_the_streamed_tokens(provider, fake_replicate):
 
 def test_a_failed_prediction_carries_the_models_error(provider, fake_replicate):
     fake_replicate.next_outcome = "failed"
-    fake_replicate.error = "NSFW content detected."
+    fake_replicate.error = "CUDA out of memory."
     outcome = provider.poll(start(provider))
     assert (outcome.status, outcome.error, outcome.files) == (
         "failed",
-        "NSFW content detected.",
+        "CUDA out of memory.",
         (),
     )
 

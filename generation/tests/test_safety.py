@@ -6,7 +6,7 @@ from django.urls import reverse
 from billing import services as billing
 from generation import safety, services
 from generation.exceptions import UnsafePrompt
-from generation.models import Generation, RefusedPrompt, Via
+from generation.models import Generation, RefusedPrompt, Status, Via
 from generation.services import GenerationRequest
 from testing.mfa import log_in_as_staff
 
@@ -125,6 +125,22 @@ def test_repeated_refusals_count_against_the_hourly_limit(signed_in, user):
 
     assert response.status_code == 429
     assert RefusedPrompt.objects.count() == 10
+
+
+def test_replicates_nsfw_refusal_fails_the_job_refunded_with_the_refusal_message(
+    user, fake_replicate, settings, django_capture_on_commit_callbacks
+):
+    settings.GENERATION_POLL_INTERVAL = 0
+    fake_replicate.next_outcome = "failed"
+    fake_replicate.error = "NSFW content detected. Try running it again, or try a different prompt."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = submit(user, "a heron in the rain")
+
+    job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert job.error == "This prompt was refused: sexual content (the model's own safety filter)."
+    assert billing.credits_balance(user=user) == 5
 
 
 def test_staff_see_refusals_with_user_time_and_rule(client, make_user, user):

@@ -10,6 +10,7 @@ import httpx
 from django.conf import settings
 from PIL import Image
 
+from ... import safety
 from ..base import Outcome, OutputFile, ProviderError
 
 DEFAULT_MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
@@ -30,7 +31,10 @@ def failure_outcome(status: object, error: object) -> Outcome:
     if status == "canceled":
         return Outcome("canceled", error="The job was canceled.")
     if status == "failed":
-        return Outcome("failed", error=_readable(error) or "The model could not make this.")
+        readable = _readable(error)
+        if safety.provider_refused(readable):
+            return Outcome("failed", error=safety.refusal_message(safety.PROVIDER_RULE))
+        return Outcome("failed", error=readable or "The model could not make this.")
     if status == "aborted":
         return Outcome("failed", error="The model stopped this job before it finished.")
     return Outcome("failed", error=f"The model reported an unexpected status ({status!r}).")
