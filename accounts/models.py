@@ -151,3 +151,11 @@ class Preferences(models.Model):
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
+
+    def fill(self, fields: dict) -> dict:
+        """`fields` with each of ours that is missing or None taken from these defaults."""
+        saved = self.as_dict()
+        return {
+            name: saved[name] if value is None and name in saved else value
+            for name, value in fields.items()
+        }
