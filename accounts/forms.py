@@ -64,3 +64,10 @@ class PreferencesForm(forms.ModelForm):
         model = Preferences
         fields = Preferences.FIELDS
         labels = {"color": "Colour", "count": "Pictures per request"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from generation.forms import GenerateForm  # the composer's wording ("512 px")
+
+        for name in Preferences.FIELDS:
+            self.fields[name].choices = GenerateForm.base_fields[name].choices
