@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
-from .models import User
+from .models import Preferences, User
 
 
 class UserAdminCreationForm(AdminUserCreationForm):
@@ -51,3 +51,23 @@ class CloseAccountForm(forms.Form):
         if typed.lower() != self.user.email.lower():
             raise forms.ValidationError("That is not your email address.")
         return typed
+
+
+class PreferencesForm(forms.ModelForm):
+    """Saved defaults, checked against the product's choices (generation.options).
+
+    No plan limits any of these today (every plan may ask for any style, size and up to
+    MAX_COUNT pictures), so "a value the plan does not allow" is one outside the choices.
+    """
+
+    class Meta:
+        model = Preferences
+        fields = Preferences.FIELDS
+        labels = {"color": "Colour", "count": "Pictures per request"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from generation.forms import GenerateForm  # the composer's wording ("512 px")
+
+        for name in Preferences.FIELDS:
+            self.fields[name].choices = GenerateForm.base_fields[name].choices

@@ -9,5 +9,6 @@ urlpatterns = [
     path("account/export/", views.export_start, name="export_start"),
     path("account/export/<int:pk>/", views.export_status, name="export_status"),
     path("account/export/<int:pk>/download/", views.export_download, name="export_download"),
+    path("account/defaults/", views.defaults, name="defaults"),
     path("account/close/", views.close, name="close"),
 ]

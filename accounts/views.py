@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from billing import services as billing
 
 from . import deletion, exports
-from .forms import CloseAccountForm
-from .models import DataExport, ExportStatus
+from .forms import CloseAccountForm, PreferencesForm
+from .models import DataExport, ExportStatus, Preferences
 
 
 @login_required
@@ -48,6 +48,18 @@ def export_download(request, pk):
     response = FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def defaults(request):
+    form = PreferencesForm(request.POST or None, instance=Preferences.for_user(request.user))
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your defaults are saved.")
+            return redirect("accounts:defaults")
+        return render(request, "accounts/defaults.html", {"form": form}, status=400)
+    return render(request, "accounts/defaults.html", {"form": form})
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Status
 
+from accounts.models import Preferences
 from apikeys import services
 from generation import services as generation
 from generation.models import Generation, Kind, Output, OutputKind
@@ -71,7 +72,7 @@ def create_images(
     payload: ImageIn,
     idempotency_key: str | None = _idempotency_header(),
 ):
-    fields = payload.dict()
+    fields = Preferences.for_user(request.user).fill(payload.dict())
     reference_id = fields.pop("reference_image_id")
     reference = None
     if reference_id is not None:
@@ -123,7 +124,8 @@ def create_video(
     payload: VideoIn,
     idempotency_key: str | None = _idempotency_header(),
 ):
-    req = generation.GenerationRequest(kind=Kind.VIDEO, **payload.dict())
+    fields = Preferences.for_user(request.user).fill(payload.dict())
+    req = generation.GenerationRequest(kind=Kind.VIDEO, **fields)
     return _submit(
         request,
         response,

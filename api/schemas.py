@@ -6,11 +6,10 @@ from typing import Literal
 from django.conf import settings
 from ninja import Field, Schema
 
+from accounts.models import Preferences
 from generation.models import Kind, Status
 from generation.options import (
     COLORS,
-    DEFAULT_QUALITY,
-    DEFAULT_SIZE,
     EDIT_OPERATIONS,
     MAX_COUNT,
     QUALITIES,
@@ -30,15 +29,25 @@ EditOperation = Literal[EDIT_OPERATIONS]
 Seed = Field(None, ge=0, le=2**32 - 1, description="Same seed, same picture.")
 
 
+def saved(name: str) -> str:
+    """Fields a request leaves out (or sends as null) take the user's saved defaults."""
+    first = Preferences._meta.get_field(name).default
+    return f"Left out or null: your saved default (`{first}` until you save one)."
+
+
 class ImageIn(Schema):
     prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
     negative_prompt: str = Field("", max_length=PROMPT_MAX, description="What to avoid.")
-    style: StyleName = STYLES[0]
-    color: ColorName = COLORS[0]
-    size: SizePx = Field(DEFAULT_SIZE, description="Pixels of the shorter side.")
-    shape: ShapeName = "square"
-    quality: QualityName = Field(DEFAULT_QUALITY, description="More model steps, slower.")
-    count: int = Field(2, ge=1, le=MAX_COUNT, description="Images; one request is one credit.")
+    style: StyleName | None = Field(None, description=saved("style"))
+    color: ColorName | None = Field(None, description=saved("color"))
+    size: SizePx | None = Field(None, description="Pixels of the shorter side. " + saved("size"))
+    shape: ShapeName | None = Field(None, description=saved("shape"))
+    quality: QualityName | None = Field(
+        None, description="More model steps, slower. " + saved("quality")
+    )
+    count: int | None = Field(
+        None, ge=1, le=MAX_COUNT, description="Images; one request is one credit. " + saved("count")
+    )
     seed: int | None = Seed
     reference_image_id: int | None = Field(
         None, ge=1, description="Start from one of your images (its `id` in GET /images)."
@@ -48,10 +57,10 @@ class ImageIn(Schema):
 class VideoIn(Schema):
     prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
     negative_prompt: str = Field("", max_length=PROMPT_MAX)
-    style: StyleName = STYLES[0]
-    color: ColorName = COLORS[0]
-    size: SizePx = DEFAULT_SIZE
-    shape: ShapeName = "square"
+    style: StyleName | None = Field(None, description=saved("style"))
+    color: ColorName | None = Field(None, description=saved("color"))
+    size: SizePx | None = Field(None, description="Pixels of the shorter side. " + saved("size"))
+    shape: ShapeName | None = Field(None, description=saved("shape"))
     seed: int | None = Seed
 
 

@@ -20,6 +20,7 @@ USER_PAGES = [
     "billing:premium",
     "accounts:account",
     "accounts:close",
+    "accounts:defaults",
 ]
 OUTPUT_PAGES = ["generation:output_detail", "generation:output_edit", "generation:output_delete"]
 STAFF_PAGES = ["/admin/", "/admin/accounts/user/", "/admin/generation/generation/", "/api/v1/docs"]

@@ -39,6 +39,7 @@ def test_every_signed_in_page_fits_a_phone(phone, user, password, scheme):
         "premium": reverse("billing:premium"),
         "account-password": reverse("account_change_password"),
         "account-email": reverse("account_email"),
+        "account-defaults": reverse("accounts:defaults"),
     }
     too_wide = {}
     for name, url in pages.items():

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.admin_site import staff_view
+from accounts.models import Preferences
 from billing import services as billing
 from billing.services import QuotaExceeded
 
@@ -43,8 +44,9 @@ def _initial_from(request) -> dict:
 
 
 def _initial(request) -> dict:
-    """The composer's start: a past job's settings (?from=), a reference image (?reference=)."""
-    initial = _initial_from(request)
+    """The composer's start: the user's saved defaults, then a past job's settings (?from=),
+    and a reference image (?reference=)."""
+    initial = {**Preferences.for_user(request.user).as_dict(), **_initial_from(request)}
     reference = request.GET.get("reference", "")
     if reference.isdigit() and Output.objects.for_user(request.user).filter(pk=reference).exists():
         initial["reference_output"] = int(reference)
