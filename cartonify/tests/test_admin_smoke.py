@@ -24,7 +24,7 @@ from accounts.tests.factories import UserFactory
 from apikeys.models import ApiKey, DailyUsage, IdempotencyRecord
 from billing import services as billing
 from billing.models import Payment, Subscription, WebhookEvent
-from generation.models import OutputKind, ReplicateWebhookEvent
+from generation.models import OutputKind, RefusedPrompt, ReplicateWebhookEvent
 from generation.tests.factories import GenerationFactory, OutputFactory
 from testing.mfa import log_in_as_staff
 
@@ -77,6 +77,9 @@ MAKERS = {
     ),
     "generation.ReplicateWebhookEvent": lambda: ReplicateWebhookEvent.objects.create(
         webhook_id=f"msg_{next(serial)}", generation=new_job()
+    ),
+    "generation.RefusedPrompt": lambda: RefusedPrompt.objects.create(
+        user=new_user(), rule="sexual content"
     ),
     "billing.CreditAccount": lambda: billing.credit_account_for(user=new_user()),
     "billing.LedgerEntry": lambda: billing.credit_account_for(user=new_user()),
