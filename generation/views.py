@@ -16,7 +16,7 @@ from . import services
 from .exceptions import InvalidRequest, JobStateConflict
 from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .gallery_cache import gallery_version
-from .models import Generation, Kind, Output, OutputKind, Status
+from .models import Generation, Image, Kind, Output, Status
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
 from .responses import output_file_response
@@ -48,7 +48,7 @@ def _initial(request) -> dict:
     and a reference image (?reference=)."""
     initial = {**Preferences.for_user(request.user).as_dict(), **_initial_from(request)}
     reference = request.GET.get("reference", "")
-    if reference.isdigit() and Output.objects.for_user(request.user).filter(pk=reference).exists():
+    if reference.isdigit() and Image.objects.for_user(request.user).filter(pk=reference).exists():
         initial["reference_output"] = int(reference)
     return initial
 
@@ -89,7 +89,7 @@ def generate(request):
 
 
 def _owned_image(request, pk: int) -> Output:
-    image = Output.objects.for_user(request.user).filter(pk=pk, kind=OutputKind.IMAGE).first()
+    image = Image.objects.for_user(request.user).filter(pk=pk).first()
     if image is None:
         raise InvalidRequest("That image is not in your gallery.", field="reference_output")
     return image

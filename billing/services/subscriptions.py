@@ -160,7 +160,9 @@ def _expire(
 def subscription_grant(*, user, days: int, reason: str, by) -> Subscription:
     """Staff give premium for `days`: added to the paid time while premium is active,
     otherwise premium starts now as a payment would start it. In the ledger either way."""
-    _check_staff_change(days=days, reason=reason)
+    if days <= 0:
+        raise InvalidAdjustment("Give a positive number of days.")
+    _require_reason(reason)
     account = credit_account_lock(user=user)
     now = timezone.now()
     subscription = Subscription.objects.select_for_update().filter(user=user).first()
@@ -186,7 +188,7 @@ def subscription_grant(*, user, days: int, reason: str, by) -> Subscription:
 @transaction.atomic
 def subscription_revoke(*, user, reason: str, by) -> Subscription:
     """Staff end premium now: its credits go, the kept free generations come back."""
-    _check_staff_change(days=1, reason=reason)
+    _require_reason(reason)
     account = credit_account_lock(user=user)
     now = timezone.now()
     subscription = Subscription.objects.select_for_update().filter(user=user).first()
@@ -198,9 +200,7 @@ def subscription_revoke(*, user, reason: str, by) -> Subscription:
     return subscription
 
 
-def _check_staff_change(*, days: int, reason: str) -> None:
-    if days <= 0:
-        raise InvalidAdjustment("Give a positive number of days.")
+def _require_reason(reason: str) -> None:
     if not reason.strip():
         raise InvalidAdjustment("Say why: the reason is kept in the ledger.")
 
