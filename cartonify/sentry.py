@@ -11,6 +11,4 @@ def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float = 0.0) 
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
         traces_sample_rate=traces_sample_rate,
-        # Prompts, emails and addresses stay out of reports unless code attaches them.
-        send_default_pii=False,
     )
