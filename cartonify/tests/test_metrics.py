@@ -153,3 +153,16 @@ def test_counters_from_separate_processes_add_up_in_multiprocess_mode(
     labels = {"provider": "replicate", "operation": "poll", "permanent": "false"}
     assert value(samples, "cartonify_provider_errors_total", **labels) == 2
     assert value(samples, "cartonify_jobs", status="queued", kind="image") == 0
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_leaves_the_other_families_in_the_scrape(scrape, monkeypatch):
+    from cartonify.celery import app
+
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+
+    samples = scrape()
+
+    assert not any(name == "cartonify_queue_depth" for name, _ in samples)
+    assert value(samples, "cartonify_jobs", status="queued", kind="image") == 0
+    assert ("cartonify_oldest_queued_job_age_seconds", ()) in samples
