@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format prereqs worker beat bench clean
+.PHONY: run test lint format prereqs worker beat bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: prereqs $(VENV)/.dev-installed
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; }
 	$(BIN)/python bench/run.py
+
+## First pages at 100 rows and at 1,100,000 rows (seeded in SQL, a few minutes); not in `make test`
+bench-scale: prereqs $(VENV)/.dev-installed
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

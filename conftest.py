@@ -11,6 +11,7 @@ from playwright.sync_api import sync_playwright
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from apikeys import services as apikeys
 from testing.api_client import ApiClient
+from testing.browsers import chromium_executable
 from testing.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay, new_id, sign
 from testing.fake_replicate import FakeReplicate
 
@@ -18,7 +19,7 @@ from testing.fake_replicate import FakeReplicate
 # by browser tests themselves are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = chromium_executable(os.environ.get("CHROMIUM_PATH"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

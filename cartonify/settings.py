@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # Before host validation and the HTTPS redirect: health checks use plain HTTP and
     # whatever address reaches the container.
     "cartonify.middleware.HealthCheckMiddleware",
+    # Times requests and answers /metrics, also before host validation and the redirect.
+    "cartonify.metrics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -307,6 +309,8 @@ if not DEBUG:
 # --- Logging -------------------------------------------------------------------
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# "json": one JSON object per line, for log collectors; anything else: plain text.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 
 LOGGING = {
     "version": 1,
@@ -316,12 +320,13 @@ LOGGING = {
         "standard": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
         },
+        "json": {"()": "cartonify.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "standard",
+            "formatter": "json" if LOG_FORMAT == "json" else "standard",
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -330,6 +335,21 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Monitoring ------------------------------------------------------------------
+
+# Bearer token Prometheus presents to /metrics; unset, /metrics answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Errors go to Sentry only when a DSN is set.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from cartonify.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- Generation ------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from billing.exceptions import QuotaExceeded
+from cartonify.admin_lists import LargeTableAdmin, recent_values_filter
 
 from . import services
 from .exceptions import JobStateConflict
@@ -41,7 +42,7 @@ class OutputInline(admin.TabularInline):
 
 
 @admin.register(Generation)
-class GenerationAdmin(admin.ModelAdmin):
+class GenerationAdmin(LargeTableAdmin):
     list_display = [
         "id",
         "owner",
@@ -53,9 +54,14 @@ class GenerationAdmin(admin.ModelAdmin):
         "credits_charged",
         "created_at",
     ]
-    list_filter = ["status", "kind", "provider", "via"]
+    list_filter = [
+        "status",
+        "kind",
+        recent_values_filter("provider", "provider"),
+        "via",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["prompt", "user__email"]
-    date_hierarchy = "created_at"
     list_select_related = ["user"]
     inlines = [OutputInline]
     actions = ["retry_failed", "cancel_unfinished"]
@@ -106,7 +112,7 @@ class GenerationAdmin(admin.ModelAdmin):
         return changed
 
 
-class OutputAdminBase(admin.ModelAdmin):
+class OutputAdminBase(LargeTableAdmin):
     list_display = [
         "id",
         "preview",
@@ -118,9 +124,12 @@ class OutputAdminBase(admin.ModelAdmin):
         "favorite",
         "created_at",
     ]
-    list_filter = ["favorite", "content_type"]
+    list_filter = [
+        "favorite",
+        recent_values_filter("content_type", "content type"),
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["generation__prompt", "user__email"]
-    date_hierarchy = "created_at"
     list_select_related = ["user", "generation"]
     raw_id_fields = ["user", "generation"]
     readonly_fields = ["preview", "content_type", "width", "height", "bytes"]

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cartonify.metrics.instruments import counts_replicate_webhooks
+
 from .models import Generation, ReplicateWebhookEvent
 from .providers import InvalidWebhook
 from .providers.replicate import verify_webhook
@@ -16,6 +18,7 @@ from .tasks import finish_generation_from_webhook
 logger = logging.getLogger(__name__)
 
 
+@counts_replicate_webhooks
 @csrf_exempt
 @require_POST
 def replicate_webhook(request, pk):

@@ -24,6 +24,7 @@ from .payments import (
     webhook_receive,
 )
 from .refunds import payment_dispute_record, payment_refund_record
+from .reports import ledger_totals_by_kind, payment_totals_by_status
 from .subscriptions import (
     credit_periods_due,
     credit_periods_reset_due,
@@ -51,10 +52,12 @@ __all__ = [
     "credits_reserve",
     "credits_reset_free_quota",
     "credits_settle_period",
+    "ledger_totals_by_kind",
     "payment_confirm_checkout",
     "payment_dispute_record",
     "payment_refund_record",
     "payment_start",
+    "payment_totals_by_status",
     "payments_anonymise",
     "payments_expire_unpaid",
     "plan_cost",

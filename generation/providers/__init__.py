@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from cartonify.metrics.instruments import InstrumentedProvider
+
 from .base import (
     KINDS,
     InvalidWebhook,
@@ -33,10 +35,10 @@ def get_provider(name: str | None = None) -> Provider:
     if name == "local":
         from .local import LocalProvider
 
-        return LocalProvider()
+        return InstrumentedProvider(LocalProvider(), name=name)
     if name == "replicate":
         # Imported here so the offline mode never loads the SDK.
         from .replicate import ReplicateProvider
 
-        return ReplicateProvider()
+        return InstrumentedProvider(ReplicateProvider(), name=name)
     raise ImproperlyConfigured(f"Unknown generation provider {name!r}.")
