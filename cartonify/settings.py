@@ -235,6 +235,33 @@ STORAGES = {
     },
 }
 
+# Media (outputs, uploads, exports) in an S3-compatible bucket (AWS S3, Cloudflare R2,
+# MinIO) when AWS_STORAGE_BUCKET_NAME is set; the bucket stays private and files are
+# fetched through short-lived presigned links (cartonify.files). Unset: MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="")  # empty: AWS itself
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
+# Seconds a presigned download link works; the redirect to it is cached half as long.
+S3_PRESIGN_SECONDS = env.int("S3_PRESIGN_SECONDS", default=300)
+AWS_S3_ADDRESSING_STYLE = env(
+    # MinIO and most other stores answer on one host, with the bucket in the path.
+    "AWS_S3_ADDRESSING_STYLE",
+    default="path" if AWS_S3_ENDPOINT_URL else "virtual",
+)
+if AWS_STORAGE_BUCKET_NAME:
+    from cartonify.object_storage import s3_storage
+
+    STORAGES["default"] = s3_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        region=AWS_S3_REGION_NAME,
+        addressing_style=AWS_S3_ADDRESSING_STYLE,
+        # Empty: boto3's own chain (an instance role, ~/.aws) finds them.
+        access_key=env("AWS_ACCESS_KEY_ID", default=None),
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default=None),
+        presign_seconds=S3_PRESIGN_SECONDS,
+    )
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -455,6 +482,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Pages show outputs through redirects to the bucket's presigned links.
+if AWS_STORAGE_BUCKET_NAME:
+    from cartonify.object_storage import storage_origins
+
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += storage_origins(
+            STORAGES["default"]["OPTIONS"]
+        )
 # HMAC secret for stored key digests; changing it invalidates every key.
 API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
