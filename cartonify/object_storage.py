@@ -12,6 +12,7 @@ def s3_storage(
     *,
     bucket: str,
     endpoint_url: str,
+    public_endpoint_url: str = "",
     region: str,
     addressing_style: str,
     access_key: str | None,
@@ -22,10 +23,11 @@ def s3_storage(
     from botocore.config import Config
 
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "cartonify.media_storage.MediaStorage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": endpoint_url or None,
+            "public_endpoint_url": public_endpoint_url or None,
             "region_name": region,
             "access_key": access_key,
             "secret_key": secret_key,
@@ -48,7 +50,7 @@ def s3_storage(
 
 def storage_origins(options: dict) -> list[str]:
     """Origins the bucket's presigned links live on, for the Content-Security-Policy."""
-    endpoint = options.get("endpoint_url")
+    endpoint = options.get("public_endpoint_url") or options.get("endpoint_url")
     bucket = options["bucket_name"]
     if endpoint:
         parts = urlsplit(endpoint)

@@ -240,6 +240,8 @@ STORAGES = {
 # fetched through short-lived presigned links (cartonify.files). Unset: MEDIA_ROOT.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="")  # empty: AWS itself
+# Where browsers reach the store, when not at AWS_S3_ENDPOINT_URL (MinIO under compose).
+AWS_S3_PUBLIC_ENDPOINT_URL = env("AWS_S3_PUBLIC_ENDPOINT_URL", default="")
 AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
 # Seconds a presigned download link works; the redirect to it is cached half as long.
 S3_PRESIGN_SECONDS = env.int("S3_PRESIGN_SECONDS", default=300)
@@ -254,6 +256,7 @@ if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = s3_storage(
         bucket=AWS_STORAGE_BUCKET_NAME,
         endpoint_url=AWS_S3_ENDPOINT_URL,
+        public_endpoint_url=AWS_S3_PUBLIC_ENDPOINT_URL,
         region=AWS_S3_REGION_NAME,
         addressing_style=AWS_S3_ADDRESSING_STYLE,
         # Empty: boto3's own chain (an instance role, ~/.aws) finds them.

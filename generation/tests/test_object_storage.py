@@ -205,3 +205,64 @@ def test_a_store_down_mid_job_is_retried_and_the_job_succeeds_with_its_files(
     names = sorted(Output.objects.filter(generation=job).values_list("file", flat=True))
     assert fake_s3.keys() == names and len(names) == 2
     assert ledger_kinds(job) == ["reserve"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_transform_links_lead_to_the_bucket(live_server, new_key, user, fake_s3):
+    answer = httpx.post(
+        f"{live_server.url}/api/transform",
+        data={"prompt": "a lighthouse", "image_size": "512"},
+        headers={"X-API-Key": new_key.plaintext},
+        timeout=30,
+    )
+
+    links = answer.json()["image_urls"]
+    first = httpx.get(links[0], timeout=10)
+    assert first.status_code == 302
+    assert first.headers["Location"].startswith(fake_s3.url)
+    downloads = [httpx.get(link, follow_redirects=True, timeout=10) for link in links]
+    stored = [fake_s3.read(o.file.name) for o in Output.objects.filter(user=user).order_by("pk")]
+    assert [d.content for d in downloads] == stored
+
+
+@pytest.mark.django_db
+def test_links_can_name_the_address_browsers_reach_the_store_at(signed_in, user, fake_s3, settings):
+    # As under docker compose: the servers use one address, browsers another.
+    public = fake_s3.url.replace("127.0.0.1", "localhost")
+    options = settings.STORAGES["default"]["OPTIONS"]
+    default = {
+        **settings.STORAGES["default"],
+        "OPTIONS": {**options, "public_endpoint_url": public},
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": default}
+    output = OutputFactory(generation__user=user)
+
+    response = signed_in.get(reverse("generation:output_file", args=[output.pk]))
+
+    assert response["Location"].startswith(f"{public}/{fake_s3.bucket}/")
+    assert follow(response).content == png_bytes()
+
+
+def test_pages_may_load_pictures_from_the_bucket():
+    from cartonify.object_storage import s3_storage, storage_origins
+
+    def origins(**kwargs):
+        options = s3_storage(
+            bucket="media",
+            region="eu-west-1",
+            access_key=None,
+            secret_key=None,
+            presign_seconds=60,
+            **kwargs,
+        )["OPTIONS"]
+        return storage_origins(options)
+
+    assert origins(endpoint_url="", addressing_style="virtual") == [
+        "https://media.s3.eu-west-1.amazonaws.com",
+        "https://media.s3.amazonaws.com",
+    ]
+    minio = {"endpoint_url": "http://minio:9000", "addressing_style": "path"}
+    assert origins(**minio) == ["http://minio:9000"]
+    assert origins(**minio, public_endpoint_url="http://localhost:9000") == [
+        "http://localhost:9000"
+    ]
