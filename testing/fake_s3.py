@@ -7,7 +7,7 @@ one must carry a valid SigV4 query signature and must not have expired (403 as S
 Requests signed in the Authorization header (boto3's API calls) go straight to moto.
 
 Use it through the `fake_s3` fixture (the root conftest.py): `env()` gives the
-settings' environment variables for processes, `keys()` what the bucket holds,
+settings' environment variables for processes, `object_names()` what the bucket holds,
 `stop()`/`start()` take the store down and bring it back on the same port.
 """
 
@@ -140,7 +140,7 @@ class FakeS3:
     def create_bucket(self) -> None:
         self.client().create_bucket(Bucket=self.bucket)
 
-    def keys(self) -> list[str]:
+    def object_names(self) -> list[str]:
         listed = self.client().list_objects_v2(Bucket=self.bucket)
         return sorted(item["Key"] for item in listed.get("Contents", []))
 

@@ -43,7 +43,7 @@ def test_a_jobs_outputs_land_in_the_private_bucket_and_not_on_disk(user, fake_s3
     job.refresh_from_db()
     assert job.status == Status.SUCCEEDED
     names = sorted(job.outputs.values_list("file", flat=True))
-    assert fake_s3.keys() == names and len(names) == 2
+    assert fake_s3.object_names() == names and len(names) == 2
     for name in names:
         grants = fake_s3.client().get_object_acl(Bucket=fake_s3.bucket, Key=name)["Grants"]
         assert not [g for g in grants if g["Grantee"].get("URI", "").endswith("AllUsers")]
@@ -128,7 +128,7 @@ def test_deleting_an_output_removes_its_object(signed_in, user, fake_s3):
 
     signed_in.post(reverse("generation:output_delete", args=[output.pk]))
 
-    assert fake_s3.keys() == []
+    assert fake_s3.object_names() == []
     gone = httpx.get(link)
     assert gone.status_code == 404, gone.text  # the store no longer has it
     assert signed_in.get(file_url).status_code == 404  # and we make no new link
@@ -144,11 +144,11 @@ def test_closing_an_account_removes_all_its_objects(signed_in, user, make_user, 
     )
     signed_in.post(reverse("accounts:export_start"))
     kept = OutputFactory(generation__user=make_user())
-    assert len(fake_s3.keys()) >= 6  # two outputs, an upload, an edit's output, the export
+    assert len(fake_s3.object_names()) >= 6  # two outputs, an upload, an edit's output, the export
 
     account_delete(user=user, by=user)
 
-    assert fake_s3.keys() == [kept.file.name]
+    assert fake_s3.object_names() == [kept.file.name]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -181,7 +181,7 @@ def test_a_store_that_stays_down_fails_the_job_after_its_retries_and_refunds_it(
     assert ledger_kinds(job) == ["refund", "reserve"]
     assert not Output.objects.filter(generation=job).exists()
     fake_s3.start()
-    assert fake_s3.keys() == []
+    assert fake_s3.object_names() == []
 
 
 @pytest.mark.worker
@@ -203,7 +203,7 @@ def test_a_store_down_mid_job_is_retried_and_the_job_succeeds_with_its_files(
         lambda: Generation.objects.get(pk=job.pk).status == Status.SUCCEEDED, timeout=30
     )
     names = sorted(Output.objects.filter(generation=job).values_list("file", flat=True))
-    assert fake_s3.keys() == names and len(names) == 2
+    assert fake_s3.object_names() == names and len(names) == 2
     assert ledger_kinds(job) == ["reserve"]
 
 
