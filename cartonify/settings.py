@@ -298,6 +298,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Any number of beats may run; one holds a lock in Redis and schedules, the others wait.
+# A standby takes over within this many seconds of the scheduling beat's death.
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=60)
 # Created in the database by `manage.py setup_periodic_tasks`, then editable in the admin:
 # name → (task, minutes between runs when first created).
 PERIODIC_TASKS = {

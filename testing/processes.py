@@ -187,6 +187,28 @@ def celery_worker_process(
     )
 
 
+def celery_beat_process(env: dict[str, str], cwd: Path = ROOT) -> subprocess.Popen:
+    """A real `celery beat` with the database scheduler, logging to `cwd`/beat.log."""
+    with (cwd / "beat.log").open("ab") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cartonify",
+                "beat",
+                "--loglevel=INFO",
+                "--scheduler=django_celery_beat.schedulers:DatabaseScheduler",
+                f"--schedule={cwd / 'beat-schedule'}",
+            ],
+            cwd=cwd,
+            env=_in(cwd, env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def child_pids(pid: int) -> list[int]:
     """The direct children of process `pid` (read from /proc)."""
     children = []
