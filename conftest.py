@@ -154,7 +154,7 @@ def fake_replicate(settings, monkeypatch):
 def fake_s3(settings):
     """An S3-compatible server on loopback (testing/fake_s3.py) holding this test's media:
     STORAGES["default"] points the real boto3 client at its fresh private bucket."""
-    from cartonify.object_storage import s3_storage
+    from cartonify.object_storage import csp_allowing_storage, s3_storage
     from testing.fake_s3 import FakeS3
 
     fake = FakeS3()
@@ -173,6 +173,9 @@ def fake_s3(settings):
             presign_seconds=settings.S3_PRESIGN_SECONDS,
         ),
     }
+    settings.CONTENT_SECURITY_POLICY = csp_allowing_storage(
+        settings.CONTENT_SECURITY_POLICY, settings.STORAGES["default"]
+    )
     yield fake
     fake.stop()
 

@@ -62,6 +62,15 @@ def storage_origins(options: dict) -> list[str]:
     return [f"https://{bucket}.s3.{region}.amazonaws.com", f"https://{bucket}.s3.amazonaws.com"]
 
 
+def csp_allowing_storage(policy: dict, storage: dict) -> dict:
+    """`policy` with the bucket's origins allowed for pictures and videos: pages show
+    outputs through redirects to its presigned links."""
+    directives = dict(policy["DIRECTIVES"])
+    for name in ("img-src", "media-src"):
+        directives[name] = [*directives[name], *storage_origins(storage["OPTIONS"])]
+    return {**policy, "DIRECTIVES": directives}
+
+
 def bucket_problem(storage) -> str | None:
     """Why `storage` (an S3Storage) cannot keep files, or None when its bucket answers."""
     import boto3

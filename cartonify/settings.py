@@ -488,14 +488,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Pages show outputs through redirects to the bucket's presigned links.
 if AWS_STORAGE_BUCKET_NAME:
-    from cartonify.object_storage import storage_origins
+    from cartonify.object_storage import csp_allowing_storage
 
-    for _directive in ("img-src", "media-src"):
-        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += storage_origins(
-            STORAGES["default"]["OPTIONS"]
-        )
+    CONTENT_SECURITY_POLICY = csp_allowing_storage(CONTENT_SECURITY_POLICY, STORAGES["default"])
 # HMAC secret for stored key digests; changing it invalidates every key.
 API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.
