@@ -135,6 +135,18 @@ def test_deleting_an_output_removes_its_object(signed_in, user, fake_s3):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_output_deleted_while_the_store_is_down_is_still_deleted(signed_in, user, fake_s3):
+    output = OutputFactory(generation__user=user)
+    fake_s3.stop()
+
+    response = signed_in.post(reverse("generation:output_delete", args=[output.pk]))
+
+    assert response.status_code == 302
+    assert not Output.objects.filter(pk=output.pk).exists()
+    fake_s3.start()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_closing_an_account_removes_all_its_objects(signed_in, user, make_user, fake_s3):
     OutputFactory.create_batch(2, generation__user=user)
     services.generation_submit(
