@@ -89,7 +89,7 @@ def bucket_problem(storage) -> str | None:
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         if status == 404:
             return f"The media {where} does not exist: create it (private, no public access)."
-        return f"The media {where} refused these credentials ({status})."
+        return f"The media {where} answered {status}: check the keys, their rights and the region."
     except BotoCoreError as error:
         return f"The media {where} cannot be reached: {error}"
     return None
