@@ -13,6 +13,7 @@ from generation import services
 from generation.models import Generation, Output, Status
 from generation.services import GenerationRequest
 from generation.tests.factories import OutputFactory, png_bytes
+from testing.mfa import log_in_as_staff
 from testing.processes import wait_until
 
 TWO_IMAGES = GenerationRequest(kind="image", prompt="a kite over the sea", count=2)
@@ -278,3 +279,13 @@ def test_pages_may_load_pictures_from_the_bucket():
     assert origins(**minio, public_endpoint_url="http://localhost:9000") == [
         "http://localhost:9000"
     ]
+
+
+@pytest.mark.django_db
+def test_staff_previews_in_the_admin_come_from_the_bucket(client, make_user, fake_s3):
+    log_in_as_staff(client, make_user(is_staff=True, is_superuser=True))
+    output = OutputFactory()
+
+    response = client.get(reverse("generation:admin_output_file", args=[output.pk]))
+
+    assert follow(response).content == png_bytes()
