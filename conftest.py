@@ -151,6 +151,36 @@ def fake_replicate(settings, monkeypatch):
 
 
 @pytest.fixture
+def fake_s3(settings):
+    """An S3-compatible server on loopback (testing/fake_s3.py) holding this test's media:
+    STORAGES["default"] points the real boto3 client at its fresh private bucket."""
+    from cartonify.object_storage import csp_allowing_storage, s3_storage
+    from testing.fake_s3 import FakeS3
+
+    fake = FakeS3()
+    fake.start()
+    fake.create_bucket()
+    env = fake.env()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket=fake.bucket,
+            endpoint_url=fake.url,
+            region=env["AWS_S3_REGION_NAME"],
+            addressing_style="path",
+            access_key=env["AWS_ACCESS_KEY_ID"],
+            secret_key=env["AWS_SECRET_ACCESS_KEY"],
+            presign_seconds=settings.S3_PRESIGN_SECONDS,
+        ),
+    }
+    settings.CONTENT_SECURITY_POLICY = csp_allowing_storage(
+        settings.CONTENT_SECURITY_POLICY, settings.STORAGES["default"]
+    )
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
 def razorpay(settings, httpserver):
     settings.RAZORPAY_KEY_ID = KEY_ID
     settings.RAZORPAY_KEY_SECRET = KEY_SECRET

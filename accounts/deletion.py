@@ -36,4 +36,4 @@ def account_delete(*, user: User, by: User) -> None:
 def _delete_export_files(user: User) -> None:
     for export in user.exports.exclude(file=""):
         name, storage = export.file.name, export.file.storage
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name), robust=True)

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
+from cartonify.files import stored_file_response
 
 from . import deletion, exports
 from .forms import CloseAccountForm, PreferencesForm
@@ -45,9 +46,7 @@ def export_download(request, pk):
     export = get_object_or_404(DataExport, pk=pk, user=request.user)
     if export.status != ExportStatus.READY:
         raise Http404("This export is not ready.")
-    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(export.file, filename=export.filename, download=True)
 
 
 @login_required

@@ -8,6 +8,8 @@ app = Celery("cartonify")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+from . import beat_lock  # noqa: E402, F401 (connects the signal: one beat schedules at a time)
+
 
 @app.task(name="cartonify.ping")
 def ping(token: str = "") -> str:

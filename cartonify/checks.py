@@ -19,3 +19,21 @@ def sessions_stay_on_the_server(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register("storage", deploy=True)
+def media_bucket_answers(app_configs, **kwargs):
+    # Run by `check --deploy` before the web and worker start: a missing bucket or key
+    # stops the deployment, rather than the first job failing to save its pictures.
+    from django.core.files.storage import storages
+    from storages.backends.s3 import S3Storage
+
+    from .object_storage import bucket_problem
+
+    storage = storages["default"]
+    problem = bucket_problem(storage) if isinstance(storage, S3Storage) else None
+    if problem is None:
+        return []
+    return [
+        Error(problem, hint="See the object storage lines of .env.example.", id="cartonify.E002")
+    ]

@@ -235,6 +235,36 @@ STORAGES = {
     },
 }
 
+# Media (outputs, uploads, exports) in an S3-compatible bucket (AWS S3, Cloudflare R2,
+# MinIO) when AWS_STORAGE_BUCKET_NAME is set; the bucket stays private and files are
+# fetched through short-lived presigned links (cartonify.files). Unset: MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="")  # empty: AWS itself
+# Where browsers reach the store, when not at AWS_S3_ENDPOINT_URL (MinIO under compose).
+AWS_S3_PUBLIC_ENDPOINT_URL = env("AWS_S3_PUBLIC_ENDPOINT_URL", default="")
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
+# Seconds a presigned download link works; the redirect to it is cached half as long.
+S3_PRESIGN_SECONDS = env.int("S3_PRESIGN_SECONDS", default=300)
+AWS_S3_ADDRESSING_STYLE = env(
+    # MinIO and most other stores answer on one host, with the bucket in the path.
+    "AWS_S3_ADDRESSING_STYLE",
+    default="path" if AWS_S3_ENDPOINT_URL else "virtual",
+)
+if AWS_STORAGE_BUCKET_NAME:
+    from cartonify.object_storage import s3_storage
+
+    STORAGES["default"] = s3_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        public_endpoint_url=AWS_S3_PUBLIC_ENDPOINT_URL,
+        region=AWS_S3_REGION_NAME,
+        addressing_style=AWS_S3_ADDRESSING_STYLE,
+        # Empty: boto3's own chain (an instance role, ~/.aws) finds them.
+        access_key=env("AWS_ACCESS_KEY_ID", default=None),
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default=None),
+        presign_seconds=S3_PRESIGN_SECONDS,
+    )
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -268,6 +298,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Any number of beats may run; one holds a lock in Redis and schedules, the others wait.
+# A standby takes over within this many seconds of the scheduling beat's death.
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=60)
 # Created in the database by `manage.py setup_periodic_tasks`, then editable in the admin:
 # name → (task, minutes between runs when first created).
 PERIODIC_TASKS = {
@@ -455,6 +488,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if AWS_STORAGE_BUCKET_NAME:
+    from cartonify.object_storage import csp_allowing_storage
+
+    CONTENT_SECURITY_POLICY = csp_allowing_storage(CONTENT_SECURITY_POLICY, STORAGES["default"])
 # HMAC secret for stored key digests; changing it invalidates every key.
 API_KEY_HMAC_SECRET = env("API_KEY_HMAC_SECRET", default="") or SECRET_KEY
 # Requests per key (django-ratelimit syntax), on top of the per-user GENERATION_RATE_LIMIT.

@@ -24,3 +24,7 @@ class UnsafePrompt(InvalidRequest):
     def __init__(self, rule: str):
         super().__init__(refusal_message(rule), field="prompt")
         self.rule = rule
+
+
+class StorageUnavailable(Exception):
+    """The file store could not read or keep a job's files; a later attempt may succeed."""

@@ -1,15 +1,17 @@
-from django.http import FileResponse
+from django.http import HttpResponse
+
+from cartonify.files import stored_file_response
 
 from .models import Output
 
 
-def output_file_response(output: Output, *, download: bool) -> FileResponse:
-    """An owner's output file, for the web pages and the API alike."""
-    response = FileResponse(
-        output.file.open("rb"),
-        content_type=output.content_type,
-        as_attachment=download,
+def output_file_response(output: Output, *, download: bool) -> HttpResponse:
+    """An output's file, for every page and API that shows one: the gallery, the admin,
+    the API's downloads and signed links, and public share pages alike."""
+    return stored_file_response(
+        output.file,
         filename=output.filename,
+        content_type=output.content_type,
+        download=download,
+        max_age=3600,
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response

@@ -12,7 +12,8 @@ from .models import Generation, Output
 def delete_output_file(sender, instance, **kwargs):
     name, storage = instance.file.name, instance.file.storage
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        # robust: a store that is down leaves an orphan object, never a failed delete.
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
     transaction.on_commit(lambda: gallery_changed(instance.user_id))
 
 
@@ -21,4 +22,6 @@ def delete_source_file(sender, instance, **kwargs):
     for upload in (instance.source_file, instance.mask_file):
         name, storage = upload.name, upload.storage
         if name:
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(
+                lambda name=name, storage=storage: storage.delete(name), robust=True
+            )

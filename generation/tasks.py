@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from . import services
+from .exceptions import StorageUnavailable
 from .providers import ProviderError
 
 
@@ -8,7 +9,7 @@ from .providers import ProviderError
 def run_generation(self, generation_id: int) -> None:
     try:
         services.generation_run(generation_id=generation_id, attempt_id=self.request.id or "")
-    except ProviderError as error:
+    except (ProviderError, StorageUnavailable) as error:
         if self.request.retries >= self.max_retries:
             services.generation_fail(generation_id=generation_id, reason=str(error))
             return

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -351,4 +350,4 @@ def output_edit(request, pk):
 def admin_output_file(request, pk):
     """Staff see any output's file (for admin previews); users only see their own."""
     output = get_object_or_404(Output, pk=pk)
-    return FileResponse(output.file.open("rb"), content_type=output.content_type)
+    return output_file_response(output, download=False)

@@ -128,13 +128,19 @@ class PrivatePostgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def gunicorn_process(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def _in(cwd: Path, env: dict[str, str]) -> dict[str, str]:
+    """`env` for a process started in `cwd`: the project is found wherever that is."""
+    return env if cwd == ROOT else {**env, "PYTHONPATH": str(ROOT)}
+
+
+def gunicorn_process(env: dict[str, str], cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
     """gunicorn with the project's config on a free port; returns it and its base URL."""
     port = free_port()
+    config = str(ROOT / "gunicorn.conf.py")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cartonify.wsgi"],
-        cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        [sys.executable, "-m", "gunicorn", "-c", config, "cartonify.wsgi"],
+        cwd=cwd,
+        env={**_in(cwd, env), "GUNICORN_BIND": f"127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -154,7 +160,9 @@ def wait_for_http(url: str, timeout: float = 60.0):
     raise AssertionError(f"nothing answered at {url}")
 
 
-def celery_worker_process(env: dict[str, str], pool: str = "solo") -> subprocess.Popen:
+def celery_worker_process(
+    env: dict[str, str], pool: str = "solo", cwd: Path = ROOT
+) -> subprocess.Popen:
     """A real `celery worker` in its own process. With the solo pool, SIGKILL takes the
     job with it; with `pool="prefork"` (one child), the job runs in a child process."""
     return subprocess.Popen(
@@ -172,11 +180,33 @@ def celery_worker_process(env: dict[str, str], pool: str = "solo") -> subprocess
             "--without-mingle",
             "--without-heartbeat",
         ],
-        cwd=ROOT,
-        env=env,
+        cwd=cwd,
+        env=_in(cwd, env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def celery_beat_process(env: dict[str, str], cwd: Path = ROOT) -> subprocess.Popen:
+    """A real `celery beat` with the database scheduler, logging to `cwd`/beat.log."""
+    with (cwd / "beat.log").open("ab") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cartonify",
+                "beat",
+                "--loglevel=INFO",
+                "--scheduler=django_celery_beat.schedulers:DatabaseScheduler",
+                f"--schedule={cwd / 'beat-schedule'}",
+            ],
+            cwd=cwd,
+            env=_in(cwd, env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def child_pids(pid: int) -> list[int]:

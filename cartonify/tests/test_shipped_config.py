@@ -26,6 +26,8 @@ REQUIRED = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "cartonify.example",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+    "AWS_ACCESS_KEY_ID": "AKIAFAKES3TESTKEY000",  # testing.fake_s3's, for check --deploy
+    "AWS_SECRET_ACCESS_KEY": "fake-s3-secret-key-for-tests-only",
 }
 
 
@@ -103,15 +105,20 @@ def test_the_web_container_checks_the_deployment_before_anything_else():
     assert command.index("check --deploy") < command.index("migrate")
 
 
-def test_check_deploy_is_clean_with_the_compose_environment():
-    result = check_deploy(container_env(REQUIRED))
+def with_fake_store(env: dict, fake_s3) -> dict:
+    """The compose environment with its MinIO replaced by the loopback fake."""
+    return {**env, "AWS_S3_ENDPOINT_URL": fake_s3.url, "AWS_STORAGE_BUCKET_NAME": fake_s3.bucket}
+
+
+def test_check_deploy_is_clean_with_the_compose_environment(fake_s3):
+    result = check_deploy(with_fake_store(container_env(REQUIRED), fake_s3))
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_is_clean_with_env_example_filled_in_as_documented():
-    result = check_deploy(container_env(env_example_filled_in()))
+def test_check_deploy_is_clean_with_env_example_filled_in_as_documented(fake_s3):
+    result = check_deploy(with_fake_store(container_env(env_example_filled_in()), fake_s3))
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -135,6 +142,21 @@ def test_with_debug_off_the_site_refuses_to_start_without(change, named):
 
     assert result.returncode != 0
     assert named in result.stderr
+
+
+def test_check_deploy_refuses_a_store_without_the_bucket(fake_s3):
+    env = {**with_fake_store(container_env(REQUIRED), fake_s3), "AWS_STORAGE_BUCKET_NAME": "nope"}
+
+    result = check_deploy(env)
+
+    assert result.returncode != 0
+    assert "bucket 'nope'" in result.stderr and "does not exist" in result.stderr
+
+
+def test_the_worker_checks_its_bucket_before_it_starts():
+    command = COMPOSE["services"]["worker"]["command"]
+
+    assert "manage.py check --deploy --fail-level WARNING && celery" in command
 
 
 def test_health_check_answers_whatever_the_allowed_hosts(client, settings):

@@ -4,6 +4,7 @@ Providers are never called inside a transaction: claim the job, commit, call
 out, then record the result in a new short transaction.
 """
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -15,8 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from billing import services as billing
+from cartonify.object_storage import STORAGE_ERRORS
 
-from ..exceptions import JobStateConflict
+from ..exceptions import JobStateConflict, StorageUnavailable
 from ..gallery_cache import gallery_changed
 from ..models import Generation, Kind, Output, OutputKind, Status, output_upload_to
 from ..options import COLORS, STYLES
@@ -58,17 +60,17 @@ def generation_run(*, generation_id: int, attempt_id: str = "") -> None:
     provider = get_provider(generation.provider)
     try:
         started = provider.start(spec_for(generation), webhook_url=_webhook_url(generation))
-    except ProviderError as error:
-        if error.permanent:
+        if started.outcome is not None:
+            generation_complete(generation_id=generation_id, outcome=started.outcome)
+            return
+    except (ProviderError, StorageUnavailable) as error:
+        if isinstance(error, ProviderError) and error.permanent:
             generation_fail(generation_id=generation_id, reason=str(error))
             return
         Generation.objects.filter(pk=generation_id, status=Status.RUNNING).update(
             status=Status.QUEUED
         )
         raise
-    if started.outcome is not None:
-        generation_complete(generation_id=generation_id, outcome=started.outcome)
-        return
     Generation.objects.filter(pk=generation_id).update(provider_job_id=started.provider_job_id)
     schedule_poll(generation_id)
 
@@ -90,7 +92,8 @@ def generation_finish_from_webhook(*, generation_id: int, payload: dict) -> None
             generation_fail(generation_id=generation_id, reason=str(error))
         return  # a transient failure is left to the poller
     if outcome is not None:
-        generation_complete(generation_id=generation_id, outcome=outcome)
+        with contextlib.suppress(StorageUnavailable):  # the poller stores them later
+            generation_complete(generation_id=generation_id, outcome=outcome)
 
 
 def generation_poll(*, generation_id: int) -> bool:
@@ -112,7 +115,10 @@ def generation_poll(*, generation_id: int) -> bool:
         return True
     if outcome is None:
         return True
-    generation_complete(generation_id=generation_id, outcome=outcome)
+    try:
+        generation_complete(generation_id=generation_id, outcome=outcome)
+    except StorageUnavailable:
+        return True  # the provider keeps its files for an hour; the timeout bounds it
     return False
 
 
@@ -132,12 +138,32 @@ def generation_complete(*, generation_id: int, outcome: Outcome) -> bool:
         return False
     if generation.kind != Kind.ENHANCE and not outcome.files:
         return generation_fail(generation_id=generation_id, reason="The model returned nothing.")
-    outputs = [_store(generation, file) for file in outcome.files]
+    outputs = _store_all(generation, outcome.files)
     recorded = _record_success(generation_id, outputs, outcome.text)
     if not recorded:
-        for output in outputs:
-            default_storage.delete(output.file.name)
+        _discard(outputs)
     return recorded
+
+
+def _store_all(generation: Generation, files) -> list[Output]:
+    """Every file stored, or none: a job never succeeds with some of its pictures."""
+    outputs = []
+    try:
+        for file in files:
+            outputs.append(_store(generation, file))
+    except STORAGE_ERRORS as error:
+        logger.warning("job %s: could not store its outputs: %s", generation.pk, error)
+        _discard(outputs)
+        raise StorageUnavailable("The file store is unavailable.") from error
+    return outputs
+
+
+def _discard(outputs: list[Output]) -> None:
+    for output in outputs:
+        try:
+            default_storage.delete(output.file.name)
+        except STORAGE_ERRORS:
+            logger.warning("could not delete unrecorded output file %s", output.file.name)
 
 
 def _store(generation: Generation, file: OutputFile) -> Output:
@@ -222,15 +248,10 @@ def _cancel_remote(provider, provider_job_id: str) -> None:
 def spec_for(generation: Generation) -> JobSpec:
     source = None
     if generation.source_output_id:
-        with generation.source_output.file.open("rb") as handle:
-            source = handle.read()
+        source = _read(generation.source_output.file)
     elif generation.source_file:
-        with generation.source_file.open("rb") as handle:
-            source = handle.read()
-    mask = None
-    if generation.mask_file:
-        with generation.mask_file.open("rb") as handle:
-            mask = handle.read()
+        source = _read(generation.source_file)
+    mask = _read(generation.mask_file) if generation.mask_file else None
     return JobSpec(
         kind=generation.kind,
         prompt=generation.prompt,
@@ -246,6 +267,14 @@ def spec_for(generation: Generation) -> JobSpec:
         edit_operation=generation.edit_operation or "cartoonify",
         quality=generation.quality,
     )
+
+
+def _read(file) -> bytes:
+    try:
+        with file.open("rb") as handle:
+            return handle.read()
+    except STORAGE_ERRORS as error:
+        raise StorageUnavailable("The file store is unavailable.") from error
 
 
 def _webhook_url(generation: Generation) -> str | None:
