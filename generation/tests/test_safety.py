@@ -151,3 +151,17 @@ def test_staff_see_refusals_with_user_time_and_rule(client, make_user, user):
 
     assert user.email in page and "minors" in page
     assert client.get(reverse("admin:generation_refusedprompt_add")).status_code == 403
+
+
+def test_a_retry_refused_by_a_newer_term_stays_recorded(user, settings):
+    job = services.generation_submit(
+        user=user, request=GenerationRequest(kind="image", prompt="a grinning gargoyle")
+    )
+    services.generation_fail(generation_id=job.pk, reason="transient")
+    settings.GENERATION_SAFETY_EXTRA_TERMS = ["gargoyle"]
+
+    with pytest.raises(UnsafePrompt):
+        services.generation_retry(generation=job)
+
+    assert RefusedPrompt.objects.get().rule == safety.EXTRA_RULE
+    assert Generation.objects.count() == 1
