@@ -136,7 +136,7 @@ def create_video(
         raise InvalidRequest(
             "Send source_image_id or source_image, not both.", field="source_image"
         )
-    source = _own_output(request, source_id) if source_id is not None else None
+    source = _start_image(request, source_id) if source_id is not None else None
     source_bytes = _image_from_base64(source_text) if source_text is not None else None
     req = generation.GenerationRequest(kind=Kind.VIDEO, **fields)
     return _submit(
@@ -154,12 +154,13 @@ def create_video(
     )
 
 
-def _own_output(request, output_id: int) -> Output:
-    """One of the caller's outputs; any other id is a 404 saying so. (The service refuses
-    a video as a start image with a clear message.)"""
+def _start_image(request, output_id: int) -> Output:
+    """One of the caller's images; any other id is a 404 saying so, a video a 422."""
     output = Output.objects.for_user(request.user).filter(pk=output_id).first()
     if output is None:
         raise ApiError(404, "not_found", f"There is no image {output_id} in your gallery.")
+    if output.start_refusal:
+        raise InvalidRequest(output.start_refusal, field="source_image_id")
     return output
 
 

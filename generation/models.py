@@ -252,6 +252,13 @@ class Output(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
+    def start_refusal(self) -> str:
+        """Why no job can start from this output (an edit, an animation), or "" when one can."""
+        if self.kind != OutputKind.IMAGE:
+            return "That is a video: only an image can be edited or animated."
+        return ""
+
+    @property
     def filename(self) -> str:
         extension = self.file.name.rsplit(".", 1)[-1]
         return f"cartonify-{self.kind}-{self.pk}.{extension}"

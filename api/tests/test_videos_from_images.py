@@ -55,6 +55,7 @@ def test_a_video_as_the_source_is_refused(api, user):
 
     assert response.status_code == 422
     assert "only an image can be edited or animated" in response.json()["message"]
+    assert [e["field"] for e in response.json()["errors"]] == ["source_image_id"]
     assert billing.credits_balance(user=user) == 5
 
 

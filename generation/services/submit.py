@@ -12,7 +12,7 @@ from billing import services as billing
 
 from .. import safety, uploads
 from ..exceptions import InvalidRequest, JobStateConflict, UnsafePrompt
-from ..models import Generation, Kind, Output, OutputKind, RefusedPrompt, Via
+from ..models import Generation, Kind, Output, RefusedPrompt, Via
 from ..options import (
     COLORS,
     DEFAULT_QUALITY,
@@ -220,10 +220,8 @@ def _check_own_image(*, user, output) -> None:
         return
     if output.user_id != user.pk:
         raise InvalidRequest("That image is not in your gallery.", field="source_output")
-    if output.kind != OutputKind.IMAGE:
-        raise InvalidRequest(
-            "That is a video: only an image can be edited or animated.", field="source_output"
-        )
+    if output.start_refusal:
+        raise InvalidRequest(output.start_refusal, field="source_output")
 
 
 def _checked_mask(request, *, source_output, source_bytes, mask) -> bytes | None:
