@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from billing import services as billing
-from generation.models import Generation, OutputKind, RefusedPrompt, Via
+from generation.models import Generation, OutputKind
 from generation.tests.factories import OutputFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +84,3 @@ def test_an_id_and_an_upload_together_are_a_422(api, user):
     assert response.status_code == 422
     assert "not both" in response.json()["message"]
     assert not Generation.objects.filter(kind="video").exists()
-
-
-def test_a_refused_prompt_sent_with_an_idempotency_key_stays_recorded(api, user):
-    response = api.post(
-        "/images", {"prompt": "a nude statue"}, headers={"Idempotency-Key": "refused-1"}
-    )
-
-    assert response.status_code == 422 and response.json()["code"] == "prompt_refused"
-    refusal = RefusedPrompt.objects.get()
-    assert refusal.user == user and refusal.via == Via.API
-    assert billing.credits_balance(user=user) == 5

@@ -105,6 +105,17 @@ def test_an_unsafe_prompt_through_the_api_is_a_422_naming_the_rule(api, user):
     assert RefusedPrompt.objects.get().via == Via.API
 
 
+def test_a_refused_prompt_sent_with_an_idempotency_key_stays_recorded(api, user):
+    response = api.post(
+        "/images", {"prompt": "a nude statue"}, headers={"Idempotency-Key": "refused-1"}
+    )
+
+    assert response.status_code == 422 and response.json()["code"] == "prompt_refused"
+    refusal = RefusedPrompt.objects.get()
+    assert refusal.user == user and refusal.via == Via.API
+    assert billing.credits_balance(user=user) == 5
+
+
 def test_an_unsafe_prompt_through_the_original_transform_is_a_400(client, user, new_key):
     response = client.post(
         "/api/transform",
