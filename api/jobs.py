@@ -8,12 +8,13 @@ from ninja import Header, Query, Status
 from accounts.models import Preferences
 from apikeys import services
 from generation import services as generation
+from generation.exceptions import InvalidRequest
 from generation.models import Generation, Kind, Output, OutputKind
 from generation.models import Status as JobStatus
 from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
-from generation.uploads import decode_base64_image
+from generation.uploads import check_image_bytes, decode_base64_image
 
-from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES
+from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES, ApiError
 from .router import router
 from .schemas import EditIn, EnhanceIn, GenerationOut, GenerationPage, ImageIn, PageQuery, VideoIn
 from .serializers import generation_json, page_json
@@ -27,8 +28,9 @@ IDEMPOTENCY_HELP = (
 SUBMITTED = {202: GenerationOut, **SUBMIT_ERROR_RESPONSES}
 
 
-def _submit(request, response, idempotency_key, build, *, rate_group=None, rate=None):
-    """Rate-limit, then run `build()` (which calls generation_submit) at most once per key."""
+def _submit(request, response, idempotency_key, job, build, *, rate_group=None, rate=None):
+    """Rate-limit, then run `build()` (which calls generation_submit for the GenerationRequest
+    `job`) at most once per key."""
     fingerprint = services.request_fingerprint(
         method=request.method, path=request.path, body=request.body
     )
@@ -50,6 +52,8 @@ def _submit(request, response, idempotency_key, build, *, rate_group=None, rate=
     if not idempotency_key:
         stored = action()
     else:
+        # Checked before the key's transaction: rolled back with it, a refusal's record would go.
+        generation.generation_request_check(user=request.user, request=job, via="api")
         stored = services.idempotent_run(
             user=request.user,
             api_key=request.auth,
@@ -84,6 +88,7 @@ def create_images(
         request,
         response,
         idempotency_key,
+        req,
         lambda: generation.generation_submit(
             user=request.user, request=req, via="api", source_output=reference
         ),
@@ -109,6 +114,7 @@ def create_edit(
         request,
         response,
         idempotency_key,
+        req,
         lambda: generation.generation_submit(
             user=request.user, request=req, via="api", source_output=source, mask_bytes=mask
         ),
@@ -125,13 +131,43 @@ def create_video(
     idempotency_key: str | None = _idempotency_header(),
 ):
     fields = Preferences.for_user(request.user).fill(payload.dict())
+    source_id, source_text = fields.pop("source_image_id"), fields.pop("source_image")
+    if source_id is not None and source_text is not None:
+        raise InvalidRequest(
+            "Send source_image_id or source_image, not both.", field="source_image"
+        )
+    source = _start_image(request, source_id) if source_id is not None else None
+    source_bytes = _image_from_base64(source_text) if source_text is not None else None
     req = generation.GenerationRequest(kind=Kind.VIDEO, **fields)
     return _submit(
         request,
         response,
         idempotency_key,
-        lambda: generation.generation_submit(user=request.user, request=req, via="api"),
+        req,
+        lambda: generation.generation_submit(
+            user=request.user,
+            request=req,
+            via="api",
+            source_output=source,
+            source_bytes=source_bytes,
+        ),
     )
+
+
+def _start_image(request, output_id: int) -> Output:
+    """One of the caller's images; any other id is a 404 saying so, a video a 422."""
+    output = Output.objects.for_user(request.user).filter(pk=output_id).first()
+    if output is None:
+        raise ApiError(404, "not_found", f"There is no image {output_id} in your gallery.")
+    if output.start_refusal:
+        raise InvalidRequest(output.start_refusal, field="source_image_id")
+    return output
+
+
+def _image_from_base64(text: str) -> bytes:
+    content = decode_base64_image(text, field="source_image")
+    check_image_bytes(content, field="source_image")
+    return content
 
 
 @router.post("/prompts/enhance", tags=TAGS, response=SUBMITTED, summary="Improve a prompt")
@@ -146,6 +182,7 @@ def enhance_prompt(
         request,
         response,
         idempotency_key,
+        req,
         lambda: generation.generation_submit(user=request.user, request=req, via="api"),
         rate_group=ENHANCE_GROUP,
         rate=settings.GENERATION_ENHANCE_RATE_LIMIT,

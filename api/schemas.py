@@ -62,6 +62,18 @@ class VideoIn(Schema):
     size: SizePx | None = Field(None, description="Pixels of the shorter side. " + saved("size"))
     shape: ShapeName | None = Field(None, description=saved("shape"))
     seed: int | None = Seed
+    source_image_id: int | None = Field(
+        None,
+        ge=1,
+        description="Animate one of your images (its `id` in GET /images): the video starts "
+        "from it. Send this or `source_image`, not both.",
+    )
+    source_image: str | None = Field(
+        None,
+        max_length=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        description="Animate an image you send: PNG, JPEG, WebP or GIF as base64 or a "
+        "`data:` URI. The whole JSON body is limited to 2.5 MB.",
+    )
 
 
 # A request body is at most DATA_UPLOAD_MAX_MEMORY_SIZE; black-and-white masks are small PNGs.

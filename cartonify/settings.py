@@ -409,6 +409,9 @@ REPLICATE_MODELS = {
     # Image requests with a reference image: takes `image` and `prompt_strength` (flux-dev).
     "reference": env("REPLICATE_MODEL_REFERENCE", default="black-forest-labs/flux-dev"),
 }
+# The video model's input for the still a video starts from (an animated image);
+# minimax/video-01 calls it first_frame_image, other models e.g. `image` or `start_image`.
+REPLICATE_VIDEO_IMAGE_INPUT = env("REPLICATE_VIDEO_IMAGE_INPUT", default="first_frame_image")
 # How far a picture made from a reference image may move away from it: 0 keeps the
 # reference, 1 ignores it (Replicate's prompt_strength; the offline renderer blends).
 GENERATION_REFERENCE_STRENGTH = env.float("GENERATION_REFERENCE_STRENGTH", default=0.75)

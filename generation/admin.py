@@ -8,7 +8,7 @@ from billing.exceptions import QuotaExceeded
 from cartonify.admin_lists import LargeTableAdmin, recent_values_filter
 
 from . import services
-from .exceptions import JobStateConflict
+from .exceptions import InvalidRequest, JobStateConflict
 from .models import Generation, Image, Output, RefusedPrompt, ReplicateWebhookEvent, Video
 
 
@@ -102,7 +102,7 @@ class GenerationAdmin(LargeTableAdmin):
         for job in queryset.select_related("user"):
             try:
                 operation(generation=job)
-            except (JobStateConflict, QuotaExceeded) as error:
+            except (JobStateConflict, QuotaExceeded, InvalidRequest) as error:
                 refused[str(error)].append(f"#{job.pk}")
             else:
                 self.log_change(request, job, done)

@@ -106,6 +106,19 @@ class EditForm(forms.Form):
         )
 
 
+class AnimateForm(forms.Form):
+    """Animate an image of the gallery: the video starts from it."""
+
+    prompt = forms.CharField(
+        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        label="What happens",
+        widget=forms.TextInput(attrs={"placeholder": "the leaves drift in the wind"}),
+    )
+
+    def to_request(self) -> GenerationRequest:
+        return GenerationRequest(kind=Kind.VIDEO, prompt=self.cleaned_data["prompt"])
+
+
 class EnhanceForm(forms.Form):
     prompt = forms.CharField(max_length=settings.GENERATION_PROMPT_MAX_LENGTH)
 

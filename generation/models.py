@@ -170,6 +170,14 @@ class Generation(models.Model):
         return f"{operation}, from {source}"
 
     @property
+    def animation_caption(self) -> str:
+        """What a video made from a still started from: "Animated from image #12"."""
+        if self.kind != Kind.VIDEO or not (self.source_output_id or self.source_file):
+            return ""
+        source = f"image #{self.source_output_id}" if self.source_output_id else "an upload"
+        return f"Animated from {source}"
+
+    @property
     def reference(self) -> str:
         """How the credit ledger refers to this job."""
         return f"generation:{self.pk}"
@@ -242,6 +250,13 @@ class Output(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def start_refusal(self) -> str:
+        """Why no job can start from this output (an edit, an animation), or "" when one can."""
+        if self.kind != OutputKind.IMAGE:
+            return "That is a video: only an image can be edited or animated."
+        return ""
 
     @property
     def filename(self) -> str:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("gallery/<int:pk>/favorite/", views.output_favorite, name="output_favorite"),
     path("gallery/<int:pk>/delete/", views.output_delete, name="output_delete"),
     path("gallery/<int:pk>/edit/", views.output_edit, name="output_edit"),
+    path("gallery/<int:pk>/animate/", views.output_animate, name="output_animate"),
     path("staff/outputs/<int:pk>/file/", views.admin_output_file, name="admin_output_file"),
     path("webhooks/replicate/<int:pk>/", webhooks.replicate_webhook, name="replicate_webhook"),
 ]

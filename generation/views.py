@@ -13,7 +13,7 @@ from billing.services import QuotaExceeded
 
 from . import services
 from .exceptions import InvalidRequest, JobStateConflict
-from .forms import EditForm, EnhanceForm, GallerySearchForm, GenerateForm
+from .forms import AnimateForm, EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .gallery_cache import gallery_version
 from .models import Generation, Image, Kind, Output, Status
 from .pagination import KeysetPage
@@ -284,7 +284,17 @@ def _owned_output(request, pk):
 @require_GET
 def output_detail(request, pk):
     output = _owned_output(request, pk)
-    return render(request, "generation/output_detail.html", {"output": output})
+    return _render_detail(request, output, AnimateForm())
+
+
+def _render_detail(request, output, animate_form, status=200):
+    account = billing.credit_account_for(user=request.user)
+    context = {
+        "output": output,
+        "animate_form": animate_form,
+        "video_cost": billing.plan_cost(plan=account.plan, kind=Kind.VIDEO, count=1),
+    }
+    return render(request, "generation/output_detail.html", context, status=status)
 
 
 @login_required
@@ -321,28 +331,60 @@ def output_edit(request, pk):
     form = EditForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        status = 400
-        try:
-            if form.is_valid():
-                check_generation_rate(request)
-                services.generation_submit(
-                    user=request.user,
-                    request=form.to_request(),
-                    source_output=output,
-                    mask_bytes=form.mask_bytes(),
-                )
-                messages.success(request, "Your edit is queued.")
-                return redirect("generation:generate")
-        except RateLimited as limited:
-            status = 429
-            messages.error(request, str(limited))
-        except QuotaExceeded as exhausted:
-            status = 402
-            messages.error(request, str(exhausted))
-        except InvalidRequest as invalid:
-            form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+
+        def submit():
+            return services.generation_submit(
+                user=request.user,
+                request=form.to_request(),
+                source_output=output,
+                mask_bytes=form.mask_bytes(),
+            )
+
+        status = _submit_for_output(request, form, submit, queued="Your edit is queued.")
+        if status is None:
+            return redirect("generation:generate")
     context = {"output": output, "form": form}
     return render(request, "generation/output_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def output_animate(request, pk):
+    output = _owned_output(request, pk)
+    form = AnimateForm(request.POST)
+
+    def submit():
+        return services.generation_submit(
+            user=request.user, request=form.to_request(), source_output=output
+        )
+
+    status = _submit_for_output(request, form, submit, queued="Your video is queued.")
+    if status is None:
+        return redirect("generation:generate")
+    return _render_detail(request, output, form, status=status)
+
+
+def _submit_for_output(request, form, submit, *, queued: str) -> int | None:
+    """Start a job from a form on an output's pages: None once it is queued, else the
+    status to answer with (the form or a message says what went wrong)."""
+    try:
+        if form.is_valid():
+            check_generation_rate(request)
+            submit()
+            messages.success(request, queued)
+            return None
+    except RateLimited as limited:
+        messages.error(request, str(limited))
+        return 429
+    except QuotaExceeded as exhausted:
+        messages.error(request, str(exhausted))
+        return 402
+    except InvalidRequest as invalid:
+        if invalid.field in form.fields:
+            form.add_error(invalid.field, invalid.message)
+        else:  # about the output itself (a video cannot be animated): the page says it
+            messages.error(request, invalid.message)
+    return 400
 
 
 @staff_view

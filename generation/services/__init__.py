@@ -18,6 +18,7 @@ from .lifecycle import (
 from .outputs import output_delete, output_set_favorite
 from .submit import (
     GenerationRequest,
+    generation_request_check,
     generation_retry,
     generation_submit,
     request_from,
@@ -32,6 +33,7 @@ __all__ = [
     "generation_fail",
     "generation_finish_from_webhook",
     "generation_poll",
+    "generation_request_check",
     "generation_retry",
     "generation_run",
     "generation_submit",

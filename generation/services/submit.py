@@ -12,7 +12,7 @@ from billing import services as billing
 
 from .. import safety, uploads
 from ..exceptions import InvalidRequest, JobStateConflict, UnsafePrompt
-from ..models import Generation, Kind, Output, OutputKind, RefusedPrompt, Via
+from ..models import Generation, Kind, Output, RefusedPrompt, Via
 from ..options import (
     COLORS,
     DEFAULT_QUALITY,
@@ -106,8 +106,7 @@ def generation_submit(
     An inpaint edit takes `mask_bytes` (a PNG of its image's size); other jobs ignore it.
     An unsafe prompt is refused (UnsafePrompt) and recorded before anything is charged.
     """
-    validate_request(request)
-    check_prompt_safety(user=user, request=request, via=via)
+    generation_request_check(user=user, request=request, via=via)
     return _submit_checked(
         user=user,
         request=request,
@@ -119,12 +118,20 @@ def generation_submit(
     )
 
 
-def check_prompt_safety(*, user, request: GenerationRequest, via: str) -> None:
-    """Raise UnsafePrompt for a prompt that breaks a safety rule, after recording it.
+def generation_request_check(*, user, request: GenerationRequest, via: str) -> None:
+    """What generation_submit checks before charging anything: the request's fields, then
+    its prompt's safety (a refusal is recorded).
 
-    Recorded in its own transaction so it stays when the caller's request fails; a
-    caller inside an open transaction (an idempotent API call) rolls it back with it.
+    A caller that wraps the submit in a transaction of its own (an idempotent API call, a
+    retry) calls this first, outside it: a refusal rolled back with that transaction would
+    leave no record.
     """
+    validate_request(request)
+    check_prompt_safety(user=user, request=request, via=via)
+
+
+def check_prompt_safety(*, user, request: GenerationRequest, via: str) -> None:
+    """Raise UnsafePrompt for a prompt that breaks a safety rule, after recording it."""
     rule = safety.broken_rule(request.prompt, request.negative_prompt)
     if rule is None:
         return
@@ -150,7 +157,9 @@ def _submit_checked(
             request, source_output=source_output, source_bytes=source_bytes, mask=mask_bytes
         )
     else:
-        _check_reference(request, user=user, source_output=source_output, source_bytes=source_bytes)
+        _check_start_image(
+            request, user=user, source_output=source_output, source_bytes=source_bytes
+        )
         mask_bytes = None
     # Locked and settled first: the cost depends on the plan, and concurrent submits queue here.
     account = billing.credit_account_lock(user=user)
@@ -196,18 +205,23 @@ def _check_edit_source(*, user, source_output, source_bytes) -> None:
     _check_own_image(user=user, output=source_output)
 
 
-def _check_reference(request, *, user, source_output, source_bytes) -> None:
-    """A picture may start from a reference image: one of the user's own, or an upload."""
+def _check_start_image(request, *, user, source_output, source_bytes) -> None:
+    """A picture may start from a reference image and a video from its first frame: one
+    of the user's own images, or an upload."""
     if source_output is None and source_bytes is None:
         return
-    if request.kind != Kind.IMAGE:
-        raise InvalidRequest("A reference image is for image requests.", field="reference")
+    if request.kind not in (Kind.IMAGE, Kind.VIDEO):
+        raise InvalidRequest("A start image is for image and video requests.", field="reference")
     _check_own_image(user=user, output=source_output)
 
 
 def _check_own_image(*, user, output) -> None:
-    if output is not None and (output.user_id != user.pk or output.kind != OutputKind.IMAGE):
+    if output is None:
+        return
+    if output.user_id != user.pk:
         raise InvalidRequest("That image is not in your gallery.", field="source_output")
+    if output.start_refusal:
+        raise InvalidRequest(output.start_refusal, field="source_output")
 
 
 def _checked_mask(request, *, source_output, source_bytes, mask) -> bytes | None:
@@ -236,9 +250,18 @@ def enqueue(generation_id: int) -> None:
         logger.exception("could not queue generation %s; left for the sweeper", generation_id)
 
 
-@transaction.atomic
 def generation_retry(*, generation: Generation) -> Generation:
     """Run a failed or canceled job again as a new job of its owner, charged again."""
+    # Checked before the transaction below, so a refusal (the safety terms may have grown
+    # since the job ran) stays recorded.
+    generation_request_check(
+        user=generation.user, request=request_from(generation), via=generation.via
+    )
+    return _retry_locked(generation=generation)
+
+
+@transaction.atomic
+def _retry_locked(*, generation: Generation) -> Generation:
     # Re-read under the lock: an edit's source image deleted meanwhile waits for us
     # (its delete clears `source_output` on this row), so the check below holds.
     original = Generation.objects.select_for_update().get(pk=generation.pk)

@@ -4,7 +4,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from billing import services as billing
-from generation.models import Generation, Output, OutputKind, Status
+from generation.models import Generation, Output, OutputKind, RefusedPrompt, Status
 from testing.credits import reserve
 from testing.mfa import log_in_as_staff
 
@@ -45,6 +45,17 @@ def test_retry_reports_a_user_out_of_credits(staff, user):
     response = act(staff, "retry_failed", failed)
     assert "free generations" in response.content.decode()
     assert not Generation.objects.filter(retry_of=failed).exists()
+
+
+def test_retry_reports_a_prompt_the_safety_check_now_refuses_and_records_it(staff, user, settings):
+    failed = GenerationFactory(user=user, status=Status.FAILED, prompt="a grinning gargoyle")
+    settings.GENERATION_SAFETY_EXTRA_TERMS = ["gargoyle"]
+
+    response = act(staff, "retry_failed", failed)
+
+    assert "This prompt was refused: blocked terms." in response.content.decode()
+    assert not Generation.objects.filter(retry_of=failed).exists()
+    assert RefusedPrompt.objects.get().user == user
 
 
 def test_cancel_queued_refunds_the_reserved_credits(staff, user):

@@ -71,11 +71,11 @@ def test_someone_elses_image_is_no_reference_and_costs_nothing(signed_in, user, 
 
 
 @pytest.mark.django_db
-def test_a_video_takes_no_reference(user):
+def test_a_prompt_enhancement_takes_no_reference(user):
     image = OutputFactory(generation__user=user)
-    with pytest.raises(InvalidRequest, match="for image requests"):
+    with pytest.raises(InvalidRequest, match="for image and video requests"):
         services.generation_submit(
-            user=user, request=GenerationRequest(kind="video", prompt="x"), source_output=image
+            user=user, request=GenerationRequest(kind="enhance", prompt="x"), source_output=image
         )
 
 

@@ -105,6 +105,17 @@ def test_an_unsafe_prompt_through_the_api_is_a_422_naming_the_rule(api, user):
     assert RefusedPrompt.objects.get().via == Via.API
 
 
+def test_a_refused_prompt_sent_with_an_idempotency_key_stays_recorded(api, user):
+    response = api.post(
+        "/images", {"prompt": "a nude statue"}, headers={"Idempotency-Key": "refused-1"}
+    )
+
+    assert response.status_code == 422 and response.json()["code"] == "prompt_refused"
+    refusal = RefusedPrompt.objects.get()
+    assert refusal.user == user and refusal.via == Via.API
+    assert billing.credits_balance(user=user) == 5
+
+
 def test_an_unsafe_prompt_through_the_original_transform_is_a_400(client, user, new_key):
     response = client.post(
         "/api/transform",
@@ -151,3 +162,17 @@ def test_staff_see_refusals_with_user_time_and_rule(client, make_user, user):
 
     assert user.email in page and "minors" in page
     assert client.get(reverse("admin:generation_refusedprompt_add")).status_code == 403
+
+
+def test_a_retry_refused_by_a_newer_term_stays_recorded(user, settings):
+    job = services.generation_submit(
+        user=user, request=GenerationRequest(kind="image", prompt="a grinning gargoyle")
+    )
+    services.generation_fail(generation_id=job.pk, reason="transient")
+    settings.GENERATION_SAFETY_EXTRA_TERMS = ["gargoyle"]
+
+    with pytest.raises(UnsafePrompt):
+        services.generation_retry(generation=job)
+
+    assert RefusedPrompt.objects.get().rule == safety.EXTRA_RULE
+    assert Generation.objects.count() == 1

@@ -34,6 +34,11 @@ def render_clip(
     layout = plan_scene(seeded_rng(prompt, seed, style, color), prompt, color, style)
     clip_size = clip_dimensions(size)
     frames = [_frame(layout, style, clip_size, i / CLIP_FRAMES) for i in range(CLIP_FRAMES)]
+    return looping_gif(frames), clip_size
+
+
+def looping_gif(frames: list[Image.Image]) -> bytes:
+    """The frames as an endlessly looping GIF, the local provider's video format."""
     # One palette for every frame keeps colours from flickering and the file small.
     first = frames[0].quantize(colors=128, method=Image.Quantize.MEDIANCUT)
     indexed = [first] + [f.quantize(palette=first, dither=Image.Dither.NONE) for f in frames[1:]]
@@ -41,7 +46,7 @@ def render_clip(
     indexed[0].save(
         out, "GIF", save_all=True, append_images=indexed[1:], duration=CLIP_FRAME_MS, loop=0
     )
-    return out.getvalue(), clip_size
+    return out.getvalue()
 
 
 def clip_dimensions(size: tuple[int, int]) -> tuple[int, int]:

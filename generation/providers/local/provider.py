@@ -10,6 +10,7 @@ from PIL import Image
 
 from ...options import MAX_COUNT
 from ..base import KINDS, JobSpec, Outcome, OutputFile, ProviderError, Started
+from .animation import animate_still
 from .artwork import render_clip, render_picture
 from .edits import apply_edit, from_reference, inpaint, open_image, open_mask
 from .enhance import enhance_prompt
@@ -71,7 +72,10 @@ def _picture(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
 
 
 def _clip(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
-    content, (width, height) = render_clip(spec.prompt, spec.style, spec.color, size, seed)
+    if spec.source_image:
+        content, (width, height) = animate_still(open_image(spec.source_image))
+    else:
+        content, (width, height) = render_clip(spec.prompt, spec.style, spec.color, size, seed)
     return OutputFile(content, "image/gif", "gif", width, height)
 
 

@@ -101,10 +101,14 @@ def edit_instruction(spec: JobSpec) -> str:
 
 
 def _video_input(spec: JobSpec) -> dict[str, Any]:
-    data: dict[str, Any] = {"prompt": styled_prompt(spec), "prompt_optimizer": True}
-    if spec.source_image:
-        data["first_frame_image"] = data_uri(spec.source_image)
-    return data
+    if not spec.source_image:
+        return {"prompt": styled_prompt(spec), "prompt_optimizer": True}
+    # An animated image: the still sets the look, so the prompt carries no style words.
+    return {
+        "prompt": spec.prompt.strip(),
+        "prompt_optimizer": True,
+        settings.REPLICATE_VIDEO_IMAGE_INPUT: data_uri(spec.source_image),
+    }
 
 
 def _enhance_input(spec: JobSpec) -> dict[str, Any]:
