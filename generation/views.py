@@ -43,9 +43,13 @@ def _initial_from(request) -> dict:
 
 
 def _initial(request) -> dict:
-    """The composer's start: the user's saved defaults, then a past job's settings (?from=),
-    and a reference image (?reference=)."""
-    initial = {**Preferences.for_user(request.user).as_dict(), **_initial_from(request)}
+    """The composer's start: the user's saved defaults, then settings a link carries
+    (?style=…), a past job's settings (?from=), and a reference image (?reference=)."""
+    initial = {
+        **Preferences.for_user(request.user).as_dict(),
+        **GenerateForm.initial_from_query(request.GET),
+        **_initial_from(request),
+    }
     reference = request.GET.get("reference", "")
     if reference.isdigit() and Image.objects.for_user(request.user).filter(pk=reference).exists():
         initial["reference_output"] = int(reference)
