@@ -76,7 +76,10 @@ def share_page(request, token):
 @require_GET
 def share_file(request, token):
     share = _public_share(token)
-    return output_file_response(share.output, download=False)
+    response = output_file_response(share.output, download=False)
+    # Its filename carries the output's id: a visitor has no use for it.
+    response.headers.pop("Content-Disposition", None)
+    return response
 
 
 @login_required

@@ -105,6 +105,7 @@ def test_the_file_is_served_by_the_token_and_never_kept_by_a_cache(client, outpu
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert {"no-store", "no-cache", "max-age=0"} <= cache_control(response)
+    assert str(output.pk) not in response.get("Content-Disposition", "")
 
 
 def test_the_public_page_is_never_kept_by_a_cache(client, output):
