@@ -66,6 +66,11 @@ def test_a_shared_picture_is_public_until_unshared_or_hidden(
     assert re.fullmatch(r"/share/[\w-]{43}/", path)
 
     visitor = phone  # signed out, 390 px wide
+    csp_violations = []
+    visitor.on(
+        "console",
+        lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     visitor.goto(path)
     expect(visitor.get_by_test_id("shared-media")).to_be_visible()
     expect(visitor.get_by_test_id("made-with")).to_have_attribute("href", "/")
@@ -80,6 +85,9 @@ def test_a_shared_picture_is_public_until_unshared_or_hidden(
     ARTIFACTS.mkdir(exist_ok=True)
     visitor.screenshot(path=ARTIFACTS / "readme-shared-page.png")
     expect_listed(visitor, path, listed=True)
+    assert overflow(visitor, "home-with-shares") is None
+    visitor.goto("/explore/")
+    assert overflow(visitor, "explore") is None
 
     page.goto(path)  # the signed-in owner remixes it
     page.get_by_test_id("remix").click()
@@ -110,3 +118,4 @@ def test_a_shared_picture_is_public_until_unshared_or_hidden(
     expect_listed(visitor, second_path, listed=False)
     page.goto(reverse("generation:output_detail", args=[second.pk]))
     expect(page.get_by_test_id("share-hidden")).to_contain_text("Reported as spam")
+    assert csp_violations == []
