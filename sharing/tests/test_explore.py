@@ -87,6 +87,16 @@ def test_feed_query_count_does_not_grow_with_items(client, django_assert_num_que
     assert len(tokens_on(response)) == min(count, FEED_PAGE_SIZE)
 
 
+@pytest.mark.parametrize("count", [3, 30])
+def test_home_query_count_does_not_grow_with_shares(client, django_assert_num_queries, count):
+    ShareFactory.create_batch(count)
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("home"))
+
+    assert len(tokens_on(response)) == min(count, 12)
+
+
 def test_hiding_takes_effect_on_the_next_request(client, admin_user):
     share = ShareFactory()
     assert tokens_on(client.get(reverse("sharing:explore"))) == [share.token]
