@@ -29,6 +29,8 @@ class Share(models.Model):
     new one. Deleting the output deletes its share (cascade) and the address with it.
     """
 
+    HIDDEN_REFUSAL = "Staff hid this from public pages."
+
     output = models.OneToOneField(Output, on_delete=models.CASCADE, related_name="share")
     token = models.CharField(max_length=64, unique=True, default=new_token)
     show_prompt = models.BooleanField(default=False)
@@ -79,7 +81,7 @@ class Share(models.Model):
     @property
     def unshare_refusal(self) -> str:
         """Why the owner cannot unshare this, or "" when they can."""
-        return "Staff hid this from public pages." if self.is_hidden else ""
+        return self.HIDDEN_REFUSAL if self.is_hidden else ""
 
     @property
     def can_unshare(self) -> bool:

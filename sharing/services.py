@@ -31,7 +31,10 @@ def share_delete(*, share: Share) -> None:
     """Unshare: the address answers 404 from the next request on."""
     if not share.can_unshare:
         raise ShareRefused(share.unshare_refusal)
-    share.delete()
+    # Conditional, so a hide that lands meanwhile is kept rather than deleted with the row.
+    deleted, _ = Share.objects.filter(pk=share.pk, hidden_at__isnull=True).delete()
+    if not deleted:
+        raise ShareRefused(Share.HIDDEN_REFUSAL)
 
 
 def share_hide(*, share: Share, by, reason: str) -> Share:
