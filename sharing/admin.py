@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from cartonify.admin_lists import LargeTableAdmin
+
 from . import services
 from .exceptions import ShareRefused
 from .models import Share
@@ -20,13 +22,16 @@ class HideForm(forms.Form):
 
 
 @admin.register(Share)
-class ShareAdmin(admin.ModelAdmin):
+class ShareAdmin(LargeTableAdmin):
     """Shares are made and ended by their owners; staff look, and hide with a reason."""
 
     list_display = ["id", "preview", "owner", "show_prompt", "created_at", "hidden_at", "hidden_by"]
-    list_filter = [("hidden_at", admin.EmptyFieldListFilter), "show_prompt"]
+    list_filter = [
+        ("hidden_at", admin.EmptyFieldListFilter),
+        "show_prompt",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["output__generation__prompt", "output__user__email", "token"]
-    date_hierarchy = "created_at"
     list_select_related = ["output__user", "hidden_by"]
     fields = [
         "preview",

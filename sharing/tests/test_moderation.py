@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from cartonify.admin_lists import CappedCountPaginator
 from sharing.models import Share
 from sharing.tests.factories import ShareFactory
 from testing.mfa import log_in_as_staff
@@ -73,3 +74,13 @@ def test_the_owner_cannot_unshare_and_reshare_a_hidden_share(client, staff):
     assert kept.pk == share.pk and kept.is_hidden
     page = client.get(reverse("generation:output_detail", args=[share.output_id]))
     assert "Staff hid this from public pages: spam" in page.content.decode()
+
+
+def test_the_share_list_counts_no_further_than_the_cap(client, staff, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    ShareFactory.create_batch(4)
+
+    response = client.get(reverse("admin:sharing_share_changelist"))
+
+    assert response.status_code == 200
+    assert "More than 3 shares" in response.text
