@@ -32,7 +32,7 @@ def _is_htmx(request) -> bool:
 def _initial_from(request) -> dict:
     """Prefill the form from ?from=<job id> ("use these settings again")."""
     job_id = request.GET.get("from", "")
-    if not job_id.isdigit():
+    if not (job_id.isascii() and job_id.isdigit()):  # "²" passes isdigit(), not int()
         return {}
     job = Generation.objects.filter(pk=job_id, user=request.user).first()
     if job is None:
@@ -51,7 +51,11 @@ def _initial(request) -> dict:
         **_initial_from(request),
     }
     reference = request.GET.get("reference", "")
-    if reference.isdigit() and Image.objects.for_user(request.user).filter(pk=reference).exists():
+    if (
+        reference.isascii()
+        and reference.isdigit()
+        and Image.objects.for_user(request.user).filter(pk=reference).exists()
+    ):
         initial["reference_output"] = int(reference)
     return initial
 

@@ -288,3 +288,10 @@ def test_gallery_with_a_cursor_that_is_not_ascii_digits_shows_the_first_page(
 
     assert response.status_code == 200
     assert len(response.context["page"]) == 2
+
+
+@pytest.mark.parametrize("param", ["from", "reference"])
+def test_the_generator_ignores_an_id_that_is_not_ascii_digits(signed_in, param):
+    response = signed_in.get(reverse("generation:generate"), {param: "\u00b2"})
+
+    assert response.status_code == 200
