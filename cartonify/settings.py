@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "generation",
     "billing",
     "apikeys",
+    "sharing",
     "cartonify",  # the project's own commands (setup_periodic_tasks)
 ]
 

@@ -1,5 +1,15 @@
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+
+from sharing.models import Share
+
+HOME_SHARES = 12
 
 
+# no-cache: a share its owner ends or staff hide leaves the page at once.
+@cache_control(no_cache=True)
 def home(request):
-    return render(request, "home.html")
+    shares = []
+    if not request.user.is_authenticated:
+        shares = Share.objects.public().for_display()[:HOME_SHARES]
+    return render(request, "home.html", {"shares": shares})

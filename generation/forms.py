@@ -1,3 +1,5 @@
+import contextlib
+
 from django import forms
 from django.conf import settings
 
@@ -62,6 +64,19 @@ class GenerateForm(forms.Form):
     # A picture may start from a reference image: one from the gallery, or an upload.
     reference_output = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reference_upload = forms.FileField(required=False, label="Start from an image (optional)")
+
+    # What a link may prefill (?style=watercolor&count=4: a shared page's "Remix").
+    PREFILLABLE = ("kind", "prompt", "style", "color", "size", "shape", "quality", "count")
+
+    @classmethod
+    def initial_from_query(cls, query) -> dict:
+        """The prefillable fields of `query` that are valid; the others are left out."""
+        initial = {}
+        for name in cls.PREFILLABLE:
+            if query.get(name):
+                with contextlib.suppress(forms.ValidationError):
+                    initial[name] = cls.base_fields[name].clean(query[name])
+        return initial
 
     def to_request(self) -> GenerationRequest:
         data = self.cleaned_data

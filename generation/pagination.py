@@ -4,6 +4,7 @@ A page number makes the database count and skip every earlier row; a cursor (the
 id of the last item shown) lets an index jump straight to the next page.
 """
 
+import re
 from functools import cached_property
 
 
@@ -11,7 +12,8 @@ class KeysetPage:
     """Runs its query on first use, so a cached rendering of the page costs none."""
 
     def __init__(self, queryset, *, before: int | str | None, size: int):
-        self.is_first = not str(before or "").isdigit()
+        # ASCII digits only: str.isdigit() also passes "²", which int() refuses.
+        self.is_first = not re.fullmatch(r"[0-9]+", str(before or ""))
         queryset = queryset.order_by("-id")
         if not self.is_first:
             queryset = queryset.filter(id__lt=int(before))

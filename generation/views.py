@@ -32,7 +32,7 @@ def _is_htmx(request) -> bool:
 def _initial_from(request) -> dict:
     """Prefill the form from ?from=<job id> ("use these settings again")."""
     job_id = request.GET.get("from", "")
-    if not job_id.isdigit():
+    if not (job_id.isascii() and job_id.isdigit()):  # "²" passes isdigit(), not int()
         return {}
     job = Generation.objects.filter(pk=job_id, user=request.user).first()
     if job is None:
@@ -43,11 +43,19 @@ def _initial_from(request) -> dict:
 
 
 def _initial(request) -> dict:
-    """The composer's start: the user's saved defaults, then a past job's settings (?from=),
-    and a reference image (?reference=)."""
-    initial = {**Preferences.for_user(request.user).as_dict(), **_initial_from(request)}
+    """The composer's start: the user's saved defaults, then settings a link carries
+    (?style=…), a past job's settings (?from=), and a reference image (?reference=)."""
+    initial = {
+        **Preferences.for_user(request.user).as_dict(),
+        **GenerateForm.initial_from_query(request.GET),
+        **_initial_from(request),
+    }
     reference = request.GET.get("reference", "")
-    if reference.isdigit() and Image.objects.for_user(request.user).filter(pk=reference).exists():
+    if (
+        reference.isascii()
+        and reference.isdigit()
+        and Image.objects.for_user(request.user).filter(pk=reference).exists()
+    ):
         initial["reference_output"] = int(reference)
     return initial
 

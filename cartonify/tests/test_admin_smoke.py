@@ -26,6 +26,7 @@ from billing import services as billing
 from billing.models import Payment, Subscription, WebhookEvent
 from generation.models import OutputKind, RefusedPrompt, ReplicateWebhookEvent
 from generation.tests.factories import GenerationFactory, OutputFactory
+from sharing.models import Share
 from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,7 @@ MAKERS = {
     "generation.RefusedPrompt": lambda: RefusedPrompt.objects.create(
         user=new_user(), rule="sexual content"
     ),
+    "sharing.Share": lambda: Share.objects.create(output=OutputFactory(generation=new_job())),
     "billing.CreditAccount": lambda: billing.credit_account_for(user=new_user()),
     "billing.LedgerEntry": lambda: billing.credit_account_for(user=new_user()),
     "billing.Subscription": new_subscription,

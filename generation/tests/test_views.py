@@ -276,3 +276,22 @@ def test_the_generator_offers_the_originals_choices_and_ours(signed_in):
         assert f">{label}</option>" in page
     for label in ("Auto", "Portrait", "Landscape", "256 px", "Best"):
         assert f">{label}</option>" in page
+
+
+@pytest.mark.parametrize("cursor", ["\u00b2", "\u0663", "-3", "abc"])
+def test_gallery_with_a_cursor_that_is_not_ascii_digits_shows_the_first_page(
+    signed_in, user, cursor
+):
+    OutputFactory.create_batch(2, generation__user=user)
+
+    response = signed_in.get(reverse("generation:gallery"), {"before": cursor})
+
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 2
+
+
+@pytest.mark.parametrize("param", ["from", "reference"])
+def test_the_generator_ignores_an_id_that_is_not_ascii_digits(signed_in, param):
+    response = signed_in.get(reverse("generation:generate"), {param: "\u00b2"})
+
+    assert response.status_code == 200

@@ -1,0 +1,2 @@
+class ShareRefused(Exception):
+    """What was asked of a share its state forbids; the message says why, for people."""

@@ -1,0 +1,5 @@
+from django import forms
+
+
+class ShareForm(forms.Form):
+    show_prompt = forms.BooleanField(required=False, label="Show the prompt")
