@@ -189,8 +189,10 @@ class OutputKind(models.TextChoices):
 
 
 def output_upload_to(instance, filename):
+    """A random name that says nothing of its owner: with an object store, a shared
+    output's public link redirects to this key."""
     extension = filename.rsplit(".", 1)[-1].lower()
-    return f"outputs/{instance.user_id}/{uuid.uuid4().hex}.{extension}"
+    return f"outputs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 def _planned_apart(subquery):

@@ -76,10 +76,11 @@ def share_page(request, token):
 @require_GET
 def share_file(request, token):
     share = _public_share(token)
-    response = output_file_response(share.output, download=False)
-    # Its filename carries the output's id: a visitor has no use for it.
-    response.headers.pop("Content-Disposition", None)
-    return response
+    output = share.output
+    # The gallery's file name carries the output's id; with an object store it would
+    # travel in the presigned link.
+    extension = output.file.name.rsplit(".", 1)[-1]
+    return output_file_response(output, download=False, filename=f"cartonify.{extension}")
 
 
 @login_required

@@ -1,5 +1,8 @@
 """The owner's share controls and the public page at the share's address."""
 
+import re
+
+import httpx
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -106,6 +109,22 @@ def test_the_file_is_served_by_the_token_and_never_kept_by_a_cache(client, outpu
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert {"no-store", "no-cache", "max-age=0"} <= cache_control(response)
     assert str(output.pk) not in response.get("Content-Disposition", "")
+
+
+def test_with_a_bucket_the_file_redirects_to_a_link_naming_neither_owner_nor_output(
+    client, user, fake_s3
+):
+    output = OutputFactory(generation__user=user)
+    share = ShareFactory(output=output)
+
+    response = client.get(reverse("sharing:file", args=[share.token]))
+
+    assert response.status_code == 302
+    key = output.file.name
+    assert re.fullmatch(r"outputs/\d{4}/\d{2}/[0-9a-f]{32}\.png", key)
+    served = httpx.get(response["Location"], timeout=10)
+    assert served.status_code == 200 and served.content == fake_s3.read(key)
+    assert served.headers["Content-Disposition"] == 'inline; filename="cartonify.png"'
 
 
 def test_the_public_page_is_never_kept_by_a_cache(client, output):
