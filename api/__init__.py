@@ -2,8 +2,10 @@
 
 from ninja import NinjaAPI, Swagger
 
+from apikeys.models import Scope
+
 from . import account, errors, gallery, jobs  # noqa: F401 (they register their routes)
-from .auth import ApiKeyAuth, ApiKeyHeaderAuth
+from .auth import scoped
 from .router import router
 
 DESCRIPTION = """
@@ -26,7 +28,8 @@ api = CartonifyAPI(
     title="Cartonify API",
     version="1.0",
     description=DESCRIPTION,
-    auth=[ApiKeyAuth(), ApiKeyHeaderAuth()],
+    # Reading is the least any operation needs; writes name their scope.
+    auth=scoped(Scope.READ),
     urls_namespace="api-v1",
     docs=Swagger(settings={"persistAuthorization": True}),
     docs_url="/docs",
