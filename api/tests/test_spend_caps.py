@@ -64,6 +64,17 @@ def test_a_cap_of_zero_refuses_every_job_even_free_ones(make_api, user):
 
 
 @pytest.mark.django_db
+def test_me_shows_the_keys_scopes_cap_and_spend(make_api, user):
+    api = make_api(capped_key(user, 4).plaintext)
+    api.post("/images", IMAGE)
+
+    me = api.get("/me").json()
+
+    assert me["api_key_scopes"] == ["read", "generate", "manage"]
+    assert (me["api_key_monthly_credit_cap"], me["api_key_spent_this_month"]) == (4, 1)
+
+
+@pytest.mark.django_db
 def test_jobs_record_the_key_they_were_made_with(api, new_key, user):
     job_id = api.post("/images", IMAGE).json()["id"]
 
