@@ -2,8 +2,10 @@
 N seconds, else the usual 202; one per-process budget of waiting requests, shared with
 /api/transform, answers 202 at once when it is spent."""
 
+import threading
 import time
 
+import httpx
 import pytest
 
 from api import waiting
@@ -112,3 +114,28 @@ def test_without_prefer_it_answers_202_at_once(api, replicate, celery_worker):
 )
 def test_prefer_headers_are_read_as_rfc_7240_has_them(header, seconds):
     assert waiting.preferred_wait(header) == seconds
+
+
+def test_a_transform_waiting_in_this_process_leaves_no_slot_for_prefer_wait(
+    live_server, new_key, settings, private_broker
+):
+    settings.TRANSFORM_WAIT_SECONDS = 3
+    settings.TRANSFORM_MAX_WAITING = 1  # no worker runs: every job stays queued
+    key = {"X-API-Key": new_key.plaintext}
+    original = threading.Thread(
+        target=httpx.post,
+        args=[f"{live_server.url}/api/transform"],
+        kwargs={"data": {"prompt": "a lighthouse"}, "headers": key, "timeout": 10},
+    )
+    original.start()
+    time.sleep(0.5)  # the original's request now holds the process's only waiting slot
+
+    started = time.monotonic()
+    answer = httpx.post(
+        f"{live_server.url}/api/v1/images", json=IMAGE, headers={**key, "Prefer": "wait=20"}
+    )
+    quick = time.monotonic() - started
+    original.join(timeout=10)
+
+    assert answer.status_code == 202 and quick < 2
+    assert "Preference-Applied" not in answer.headers
