@@ -1,20 +1,17 @@
 """The public REST API at /api/v1/, authenticated with `Authorization: Bearer <key>`."""
 
+from pathlib import Path
+
 from ninja import NinjaAPI, Swagger
 
+from apikeys.models import Scope
+
 from . import account, errors, gallery, jobs  # noqa: F401 (they register their routes)
-from .auth import ApiKeyAuth, ApiKeyHeaderAuth
+from .auth import scoped
 from .router import router
 
-DESCRIPTION = """
-Everything the generator page does, from your own scripts.
-
-Create a key on **Account → API keys** and send it as `Authorization: Bearer ck_live_…`
-(or in an `X-API-Key` header, as the original service's clients do).
-Jobs run in the background: `POST /images` answers `202` with the job; poll
-`GET /generations/{id}` until `status` is `succeeded`, then download each output's
-`download_url` with the same header. Errors are JSON `{"code", "message"}`.
-"""
+# The docs page shows it, quickstarts included (e2e/test_docs_quickstarts.py runs them).
+DESCRIPTION = (Path(__file__).parent / "description.md").read_text()
 
 
 class CartonifyAPI(NinjaAPI):
@@ -26,7 +23,8 @@ api = CartonifyAPI(
     title="Cartonify API",
     version="1.0",
     description=DESCRIPTION,
-    auth=[ApiKeyAuth(), ApiKeyHeaderAuth()],
+    # Reading is the least any operation needs; writes name their scope.
+    auth=scoped(Scope.READ),
     urls_namespace="api-v1",
     docs=Swagger(settings={"persistAuthorization": True}),
     docs_url="/docs",

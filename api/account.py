@@ -27,6 +27,9 @@ def me(request):
         "credits_remaining": account.balance,
         "period_end": account.period_end,
         "api_key": request.auth.masked,
+        "api_key_scopes": request.auth.scope_names,
+        "api_key_monthly_credit_cap": request.auth.monthly_credit_cap,
+        "api_key_spent_this_month": request.auth.spent_this_month(),
         "key_rate_limit": settings.API_KEY_RATE_LIMIT,
         "generation_rate_limit": settings.GENERATION_RATE_LIMIT,
     }

@@ -25,9 +25,9 @@ def endpoint_label(request) -> str:
     return f"{request.method} /{route.strip('/')}"
 
 
-def authenticate_key(request, plaintext: str):
+def authenticate_key(request, plaintext: str, *, scope: str | None = None):
     """The ApiKey for `plaintext`, with request.user set, the request counted and the
-    key's rate limit checked; None when the key is unknown or revoked."""
+    key's rate limit and `scope` checked; None when the key is unknown or revoked."""
     api_key = services.api_key_authenticate(plaintext)
     if api_key is None:
         return None
@@ -35,14 +35,26 @@ def authenticate_key(request, plaintext: str):
     request.api_key = api_key
     usage.usage_record(api_key_id=api_key.pk, endpoint=endpoint_label(request))
     _check_key_rate(request, api_key)
+    if scope is not None and not api_key.has_scope(scope):
+        raise ApiError(
+            403,
+            "insufficient_scope",
+            f"This key lacks the `{scope}` scope. Create a key with it on the API keys page.",
+            headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+            details={"required_scope": scope},
+        )
     return api_key
 
 
 class ApiKeyAuth(HttpBearer):
     openapi_bearerFormat = "ck_live_<prefix>_<secret>"
 
+    def __init__(self, scope: str | None = None):
+        super().__init__()
+        self.scope = scope
+
     def authenticate(self, request, token):
-        return authenticate_key(request, token)
+        return authenticate_key(request, token, scope=self.scope)
 
 
 class ApiKeyHeaderAuth(APIKeyHeader):
@@ -50,8 +62,17 @@ class ApiKeyHeaderAuth(APIKeyHeader):
 
     param_name = "X-API-Key"
 
+    def __init__(self, scope: str | None = None):
+        super().__init__()
+        self.scope = scope
+
     def authenticate(self, request, key):
-        return authenticate_key(request, key) if key else None
+        return authenticate_key(request, key, scope=self.scope) if key else None
+
+
+def scoped(scope: str) -> list:
+    """The operation's auth: either header, with a key holding `scope`."""
+    return [ApiKeyAuth(scope), ApiKeyHeaderAuth(scope)]
 
 
 def _check_key_rate(request, api_key) -> None:

@@ -1,10 +1,13 @@
 """Every API error is JSON `{"code": ..., "message": ...}` with a stable code."""
 
+from datetime import datetime
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from apikeys.exceptions import SpendCapReached
 from apikeys.services import IdempotencyConflict
 from billing.exceptions import QuotaExceeded
 from generation.exceptions import InvalidRequest, JobStateConflict, UnsafePrompt
@@ -22,23 +25,47 @@ class ErrorOut(Schema):
     errors: list[FieldError] | None = None
 
 
+class ForbiddenOut(ErrorOut):
+    required_scope: str | None = Field(
+        None, description="With `insufficient_scope`: the scope the key lacks."
+    )
+
+
+class SpendCapOut(ErrorOut):
+    cap: int = Field(..., description="The key's monthly credit cap.")
+    spent: int = Field(..., description="Credits the key's jobs spent this month.")
+    resets_at: datetime = Field(..., description="When the cap resets: next month, 00:00 UTC.")
+
+
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, *, retry_after: int | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        headers: dict | None = None,
+        details: dict | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.retry_after = retry_after
+        self.headers = headers or {}
+        self.details = details or {}
 
 
 # Documented on every operation, so clients and the schema checker know them.
 ERROR_RESPONSES = {
     401: ErrorOut,
+    403: ForbiddenOut,
     404: ErrorOut,
     422: ErrorOut,
     429: ErrorOut,
 }
-SUBMIT_ERROR_RESPONSES = {**ERROR_RESPONSES, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+SUBMIT_ERROR_RESPONSES = {**ERROR_RESPONSES, 400: ErrorOut, 402: SpendCapOut, 409: ErrorOut}
 
 
 def _body(code: str, message: str, errors: list | None = None) -> dict:
@@ -66,7 +93,14 @@ def register(api) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc):
-        return respond(request, exc.status, _body(exc.code, exc.message), exc.retry_after)
+        body = _body(exc.code, exc.message) | exc.details
+        return respond(request, exc.status, body, exc.retry_after, exc.headers)
+
+    @api.exception_handler(SpendCapReached)
+    def spend_cap_reached(request, exc):
+        body = _body("spend_cap_reached", str(exc))
+        body |= {"cap": exc.cap, "spent": exc.spent, "resets_at": exc.resets_at.isoformat()}
+        return respond(request, 402, body)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):

@@ -3,10 +3,12 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Status
 
+from apikeys.models import Scope
 from generation import services as generation
 from generation.models import Image, Output
 from generation.responses import output_file_response
 
+from .auth import scoped
 from .errors import ERROR_RESPONSES
 from .router import router
 from .schemas import ImagePage, OutputOut, PageQuery
@@ -57,6 +59,7 @@ def get_image(request, image_id: int):
     "/images/{image_id}",
     tags=TAGS,
     response={204: None, **ERROR_RESPONSES},
+    auth=scoped(Scope.MANAGE),
     summary="Delete an image",
 )
 def delete_image(request, image_id: int):

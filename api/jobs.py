@@ -7,6 +7,7 @@ from ninja import Header, Query, Status
 
 from accounts.models import Preferences
 from apikeys import services
+from apikeys.models import Scope
 from generation import services as generation
 from generation.exceptions import InvalidRequest
 from generation.models import Generation, Kind, Output, OutputKind
@@ -14,10 +15,12 @@ from generation.models import Status as JobStatus
 from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
 from generation.uploads import check_image_bytes, decode_base64_image
 
+from .auth import scoped
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES, ApiError
 from .router import router
 from .schemas import EditIn, EnhanceIn, GenerationOut, GenerationPage, ImageIn, PageQuery, VideoIn
 from .serializers import generation_json, page_json
+from .waiting import budget, job_wait, preferred_wait
 
 TAGS = ["Generations"]
 
@@ -25,12 +28,26 @@ IDEMPOTENCY_HELP = (
     "Send the same key with the same body to retry safely: "
     "the first answer is replayed and charged once (24 h)."
 )
-SUBMITTED = {202: GenerationOut, **SUBMIT_ERROR_RESPONSES}
+PREFER_HELP = (
+    "`wait=N` (RFC 7240, N in seconds, more than 60 is taken as 60): answer `200` with the "
+    "finished job if it ends within N seconds, else `202` as usual. `Preference-Applied: "
+    "wait=N` says it waited; when too many requests are waiting it answers `202` at once."
+)
+SUBMITTED = {200: GenerationOut, 202: GenerationOut, **SUBMIT_ERROR_RESPONSES}
+_TEXT = {"schema": {"type": "string"}}
+SUBMITTED_HEADERS = {
+    "Location": {"description": "The job's URL (`GET /generations/{id}`).", **_TEXT},
+    "Preference-Applied": {"description": "`wait=N` when the request waited.", **_TEXT},
+    "Idempotent-Replayed": {"description": "`true` on a replayed first answer.", **_TEXT},
+}
+SUBMITTED_EXTRA = {"responses": {status: {"headers": SUBMITTED_HEADERS} for status in (200, 202)}}
 
 
-def _submit(request, response, idempotency_key, job, build, *, rate_group=None, rate=None):
+def _submit(
+    request, response, idempotency_key, job, *, build, prefer=None, rate_group=None, rate=None
+):
     """Rate-limit, then run `build()` (which calls generation_submit for the GenerationRequest
-    `job`) at most once per key."""
+    `job`) at most once per key; wait for the job as `prefer` asks."""
     fingerprint = services.request_fingerprint(
         method=request.method, path=request.path, body=request.body
     )
@@ -62,19 +79,47 @@ def _submit(request, response, idempotency_key, job, build, *, rate_group=None, 
             action=action,
         )
     response["Location"] = stored.body["url"]
-    return Status(stored.status_code, stored.body)
+    seconds = preferred_wait(prefer)
+    if seconds is None or stored.status_code != 202:
+        return Status(stored.status_code, stored.body)
+    return _waited(request, response, stored.body, seconds=seconds)
+
+
+def _waited(request, response, submitted: dict, *, seconds: int):
+    """The job after waiting up to `seconds` for it, if this process has a waiting slot;
+    else the answer as submitted."""
+    jobs = Generation.objects.for_user(request.user).prefetch_related("outputs")
+    with budget.slot() as may_wait:
+        if not may_wait:
+            return Status(202, submitted)
+        job_wait(jobs.get(pk=submitted["id"]), seconds=seconds)
+    response["Preference-Applied"] = f"wait={seconds}"
+    job = jobs.get(pk=submitted["id"])
+    return Status(200 if job.is_finished else 202, generation_json(request, job))
 
 
 def _idempotency_header():
     return Header(None, alias="Idempotency-Key", max_length=255, description=IDEMPOTENCY_HELP)
 
 
-@router.post("/images", tags=TAGS, response=SUBMITTED, summary="Generate images from a prompt")
+def _prefer_header():
+    return Header(None, alias="Prefer", max_length=200, description=PREFER_HELP)
+
+
+@router.post(
+    "/images",
+    tags=TAGS,
+    response=SUBMITTED,
+    auth=scoped(Scope.GENERATE),
+    openapi_extra=SUBMITTED_EXTRA,
+    summary="Generate images from a prompt",
+)
 def create_images(
     request,
     response: HttpResponse,
     payload: ImageIn,
     idempotency_key: str | None = _idempotency_header(),
+    prefer: str | None = _prefer_header(),
 ):
     fields = Preferences.for_user(request.user).fill(payload.dict())
     reference_id = fields.pop("reference_image_id")
@@ -89,14 +134,20 @@ def create_images(
         response,
         idempotency_key,
         req,
-        lambda: generation.generation_submit(
-            user=request.user, request=req, via="api", source_output=reference
+        prefer=prefer,
+        build=lambda: generation.generation_submit(
+            user=request.user, request=req, via="api", source_output=reference, api_key=request.auth
         ),
     )
 
 
 @router.post(
-    "/images/{image_id}/edits", tags=TAGS, response=SUBMITTED, summary="Edit one of your images"
+    "/images/{image_id}/edits",
+    tags=TAGS,
+    response=SUBMITTED,
+    auth=scoped(Scope.GENERATE),
+    openapi_extra=SUBMITTED_EXTRA,
+    summary="Edit one of your images",
 )
 def create_edit(
     request,
@@ -104,6 +155,7 @@ def create_edit(
     image_id: int,
     payload: EditIn,
     idempotency_key: str | None = _idempotency_header(),
+    prefer: str | None = _prefer_header(),
 ):
     source = get_object_or_404(Output, pk=image_id, user=request.user, kind=OutputKind.IMAGE)
     req = generation.GenerationRequest(
@@ -115,20 +167,32 @@ def create_edit(
         response,
         idempotency_key,
         req,
-        lambda: generation.generation_submit(
-            user=request.user, request=req, via="api", source_output=source, mask_bytes=mask
+        prefer=prefer,
+        build=lambda: generation.generation_submit(
+            user=request.user,
+            request=req,
+            via="api",
+            source_output=source,
+            mask_bytes=mask,
+            api_key=request.auth,
         ),
     )
 
 
 @router.post(
-    "/videos", tags=TAGS, response=SUBMITTED, summary="Generate a short video from a prompt"
+    "/videos",
+    tags=TAGS,
+    response=SUBMITTED,
+    auth=scoped(Scope.GENERATE),
+    openapi_extra=SUBMITTED_EXTRA,
+    summary="Generate a short video from a prompt",
 )
 def create_video(
     request,
     response: HttpResponse,
     payload: VideoIn,
     idempotency_key: str | None = _idempotency_header(),
+    prefer: str | None = _prefer_header(),
 ):
     fields = Preferences.for_user(request.user).fill(payload.dict())
     source_id, source_text = fields.pop("source_image_id"), fields.pop("source_image")
@@ -144,12 +208,14 @@ def create_video(
         response,
         idempotency_key,
         req,
-        lambda: generation.generation_submit(
+        prefer=prefer,
+        build=lambda: generation.generation_submit(
             user=request.user,
             request=req,
             via="api",
             source_output=source,
             source_bytes=source_bytes,
+            api_key=request.auth,
         ),
     )
 
@@ -170,12 +236,20 @@ def _image_from_base64(text: str) -> bytes:
     return content
 
 
-@router.post("/prompts/enhance", tags=TAGS, response=SUBMITTED, summary="Improve a prompt")
+@router.post(
+    "/prompts/enhance",
+    tags=TAGS,
+    response=SUBMITTED,
+    auth=scoped(Scope.GENERATE),
+    openapi_extra=SUBMITTED_EXTRA,
+    summary="Improve a prompt",
+)
 def enhance_prompt(
     request,
     response: HttpResponse,
     payload: EnhanceIn,
     idempotency_key: str | None = _idempotency_header(),
+    prefer: str | None = _prefer_header(),
 ):
     req = generation.GenerationRequest(kind=Kind.ENHANCE, prompt=payload.prompt)
     return _submit(
@@ -183,7 +257,10 @@ def enhance_prompt(
         response,
         idempotency_key,
         req,
-        lambda: generation.generation_submit(user=request.user, request=req, via="api"),
+        prefer=prefer,
+        build=lambda: generation.generation_submit(
+            user=request.user, request=req, via="api", api_key=request.auth
+        ),
         rate_group=ENHANCE_GROUP,
         rate=settings.GENERATION_ENHANCE_RATE_LIMIT,
     )
@@ -227,6 +304,7 @@ def get_generation(request, generation_id: int):
     "/generations/{generation_id}/cancel",
     tags=TAGS,
     response={200: GenerationOut, 409: ERROR_RESPONSES[404], **ERROR_RESPONSES},
+    auth=scoped(Scope.MANAGE),
     summary="Cancel a queued or running job; its credits come back",
 )
 def cancel_generation(request, generation_id: int):

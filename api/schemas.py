@@ -168,6 +168,13 @@ class MeOut(Schema):
     credits_remaining: int
     period_end: datetime | None
     api_key: str = Field(..., description="The masked key this request used.")
+    api_key_scopes: list[Literal["read", "generate", "manage"]]
+    api_key_monthly_credit_cap: int | None = Field(
+        ..., description="The key's monthly credit cap, or null for none."
+    )
+    api_key_spent_this_month: int = Field(
+        ..., description="Credits the key's jobs spent this calendar month (UTC)."
+    )
     key_rate_limit: str
     generation_rate_limit: str
 

@@ -2,9 +2,6 @@
 answers, with a bounded wait that never holds the web tier for a model's whole time."""
 
 import json
-import threading
-import time
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core import signing
@@ -14,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from apikeys.exceptions import SpendCapReached
+from apikeys.models import Scope
 from billing import services as billing
 from billing.exceptions import QuotaExceeded
 from billing.models import Plan
@@ -26,33 +25,11 @@ from generation.responses import output_file_response
 
 from .auth import authenticate_key
 from .errors import ApiError
+from .waiting import budget, job_wait
 
 FILE_SALT = "api.transform.file"
 ORIGINAL_COUNT = 2  # the original made two images per request
 FREE_TEXT_LIMIT = 100
-
-
-class WaitBudget:
-    """How many requests of this process may wait for their job at once; the others are
-    answered 202 at once, so waiting requests can never take every thread."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.waiting = 0
-
-    @contextmanager
-    def slot(self):
-        with self._lock:
-            granted = self.waiting < settings.TRANSFORM_MAX_WAITING
-            self.waiting += granted
-        try:
-            yield granted
-        finally:
-            with self._lock:
-                self.waiting -= granted
-
-
-budget = WaitBudget()
 
 
 @csrf_exempt
@@ -62,18 +39,22 @@ def transform(request):
         _authenticate(request)
         job_request = _job_request(_fields(request))
         check_generation_rate(request)
-        job = generation.generation_submit(user=request.user, request=job_request, via=Via.API)
+        job = generation.generation_submit(
+            user=request.user, request=job_request, via=Via.API, api_key=request.api_key
+        )
     except ApiError as error:
         return _error(error.status, error.message, retry_after=error.retry_after)
     except RateLimited as limited:
         return _error(429, limited.message, retry_after=limited.retry_after)
     except InvalidRequest as invalid:
         return _error(400, invalid.message, field=invalid.field)
+    except SpendCapReached as capped:
+        return _error(402, str(capped))
     except QuotaExceeded:
         return _answer(request, {"quota_exceeded": True}, status=403)
     with budget.slot() as may_wait:
         if may_wait:
-            _wait_for(job, seconds=settings.TRANSFORM_WAIT_SECONDS)
+            job_wait(job, seconds=settings.TRANSFORM_WAIT_SECONDS)
     return _job_answer(request, job)
 
 
@@ -96,7 +77,7 @@ def _authenticate(request) -> None:
         key = request.headers["Authorization"].removeprefix("Bearer ")
     if not key:
         raise ApiError(401, "missing_api_key", "Send your API key in the X-API-Key header.")
-    if authenticate_key(request, key) is None:
+    if authenticate_key(request, key, scope=Scope.GENERATE) is None:
         raise ApiError(401, "invalid_api_key", "This API key is not valid.")
 
 
@@ -148,14 +129,6 @@ def _image_size(value) -> int:
         sizes = ", ".join(map(str, SIZES))
         raise InvalidRequest(f"image_size must be one of {sizes}.", field="image_size")
     return size
-
-
-def _wait_for(job, *, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    job.refresh_from_db(fields=["status"])
-    while not job.is_finished and time.monotonic() < deadline:
-        time.sleep(0.2)
-        job.refresh_from_db(fields=["status"])
 
 
 def _job_answer(request, job):

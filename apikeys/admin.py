@@ -6,14 +6,44 @@ from .models import ApiKey, DailyUsage, IdempotencyRecord
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "masked", "user", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "masked",
+        "user",
+        "scope_list",
+        "spend",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    readonly_fields = ["user", "prefix", "digest", "created_at", "last_used_at", "revoked_at"]
-    fields = ["user", "name", *readonly_fields[1:]]
+    readonly_fields = [
+        "user",
+        "prefix",
+        "digest",
+        "scope_list",
+        "spend",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    fields = ["user", "name", "monthly_credit_cap", *readonly_fields[1:]]
     actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_month_spend()
+
+    @admin.display(description="Scopes")
+    def scope_list(self, api_key):
+        return ", ".join(api_key.scope_names)
+
+    @admin.display(description="Spent this month", ordering="month_spend")
+    def spend(self, api_key):
+        cap = api_key.monthly_credit_cap
+        return f"{api_key.month_spend} / {cap}" if cap is not None else f"{api_key.month_spend}"
 
     def has_add_permission(self, request):
         return False  # keys are created by their owners, who alone see the secret

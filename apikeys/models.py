@@ -1,6 +1,35 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from generation.models import Generation
+
+from .exceptions import SpendCapReached
+
+
+class Scope(models.TextChoices):
+    READ = "read", "Read: list, get, download, usage"
+    GENERATE = "generate", "Generate: create jobs"
+    MANAGE = "manage", "Manage: cancel, delete"
+
+
+def all_scopes() -> list[str]:
+    return list(Scope.values)
+
+
+def month_start(now: datetime | None = None) -> datetime:
+    """Caps count calendar months in UTC."""
+    now = (now or timezone.now()).astimezone(UTC)
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_month_start(now: datetime | None = None) -> datetime:
+    start = month_start(now)
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
 
 
 class ApiKeyQuerySet(models.QuerySet):
@@ -9,6 +38,14 @@ class ApiKeyQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(revoked_at__isnull=True)
+
+    def with_month_spend(self, now: datetime | None = None):
+        """Each key with `month_spend`: credits its jobs kept this month (one query)."""
+        this_month = Q(generations__created_at__gte=month_start(now)) & ~Q(
+            generations__status__in=Generation.REFUNDED
+        )
+        spend = Sum("generations__credits_charged", filter=this_month)
+        return self.annotate(month_spend=Coalesce(spend, 0))
 
 
 class ApiKey(models.Model):
@@ -24,6 +61,13 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Keys made before scopes existed keep every scope: the default fills them in.
+    scopes = models.JSONField(default=all_scopes)
+    monthly_credit_cap = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Credits the key's jobs may spend per calendar month (UTC); empty: no cap.",
+    )
 
     objects = ApiKeyQuerySet.as_manager()
 
@@ -41,6 +85,32 @@ class ApiKey(models.Model):
     @property
     def masked(self) -> str:
         return f"ck_live_{self.prefix}_…"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def scope_names(self) -> list[str]:
+        return [scope for scope in Scope.values if scope in self.scopes]
+
+    def spent_this_month(self, now: datetime | None = None) -> int:
+        jobs = Generation.objects.filter(api_key=self, created_at__gte=month_start(now))
+        return jobs.charged().aggregate(total=Coalesce(Sum("credits_charged"), 0))["total"]
+
+    def check_spend(self, *, cost: int, now: datetime | None = None) -> None:
+        """Refuse a job of `cost` credits that the cap leaves no room for; a reached cap
+        refuses even free jobs, so a cap of 0 stops the key generating at all. Callers
+        hold the owner's credit account lock, so concurrent jobs see each other."""
+        if self.monthly_credit_cap is None:
+            return
+        spent = self.spent_this_month(now)
+        if spent >= self.monthly_credit_cap or spent + cost > self.monthly_credit_cap:
+            raise SpendCapReached(
+                cap=self.monthly_credit_cap,
+                spent=spent,
+                cost=cost,
+                resets_at=next_month_start(now),
+            )
 
 
 class DailyUsage(models.Model):

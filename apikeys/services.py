@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ApiKey, IdempotencyRecord
+from .exceptions import InvalidScopes
+from .models import ApiKey, IdempotencyRecord, Scope, all_scopes
 
 KEY_PREFIX = "ck_live_"
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -42,7 +43,16 @@ def _split(plaintext: str) -> tuple[str, str] | None:
     return prefix, secret
 
 
-def api_key_create(*, user, name: str) -> NewKey:
+def api_key_create(
+    *, user, name: str, scopes: list[str] | None = None, monthly_credit_cap: int | None = None
+) -> NewKey:
+    """A new key with `scopes` (all of them when None) and an optional monthly cap."""
+    scopes = all_scopes() if scopes is None else list(scopes)
+    if set(scopes) - set(Scope.values):
+        raise InvalidScopes(f"Scopes are {', '.join(Scope.values)}.")
+    scopes = [scope for scope in Scope.values if scope in scopes]
+    if not scopes:
+        raise InvalidScopes("Choose at least one scope: a key without any could do nothing.")
     if ApiKey.objects.for_user(user).active().count() >= settings.API_KEYS_PER_USER:
         raise KeyLimitReached(
             f"You can have at most {settings.API_KEYS_PER_USER} active keys. Revoke one first."
@@ -53,7 +63,12 @@ def api_key_create(*, user, name: str) -> NewKey:
         try:
             with transaction.atomic():
                 api_key = ApiKey.objects.create(
-                    user=user, name=name.strip(), prefix=prefix, digest=_digest(plaintext)
+                    user=user,
+                    name=name.strip(),
+                    prefix=prefix,
+                    digest=_digest(plaintext),
+                    scopes=scopes,
+                    monthly_credit_cap=monthly_credit_cap,
                 )
         except IntegrityError:
             continue  # a prefix collision: draw again

@@ -20,13 +20,14 @@ def key_list(request):
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _create_and_hand_over(request, name=form.cleaned_data["name"])
+            _create_and_hand_over(request, **form.cleaned_data)
         except services.KeyLimitReached as refused:
             form.add_error(None, str(refused))
         else:
             return redirect("apikeys:key_list")
     new_key = _pop_new_key(request)
-    context = {"form": form, "new_key": new_key, "keys": ApiKey.objects.for_user(request.user)}
+    keys = ApiKey.objects.for_user(request.user).with_month_spend()
+    context = {"form": form, "new_key": new_key, "keys": keys}
     response = render(request, "apikeys/key_list.html", context)
     if new_key is not None:
         # The page holds a secret: never keep it in a cache or the back/forward history.
@@ -34,7 +35,7 @@ def key_list(request):
     return response
 
 
-def _create_and_hand_over(request, *, name: str) -> None:
+def _create_and_hand_over(request, *, name: str, scopes: list, monthly_credit_cap) -> None:
     """Create a key and leave its plaintext for the next page, or create nothing.
 
     Post/redirect/get, so a reload can't create a second key. The plaintext waits in
@@ -43,7 +44,9 @@ def _create_and_hand_over(request, *, name: str) -> None:
     outage page shown: a stored key whose plaintext nobody saw would be useless.
     """
     with transaction.atomic():
-        new_key = services.api_key_create(user=request.user, name=name)
+        new_key = services.api_key_create(
+            user=request.user, name=name, scopes=scopes, monthly_credit_cap=monthly_credit_cap
+        )
         cache.set(
             NEW_KEY_CACHE.format(request.user.pk),
             [new_key.api_key.pk, new_key.plaintext],

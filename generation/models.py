@@ -54,6 +54,10 @@ class GenerationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def charged(self):
+        """Jobs whose credits stay spent: failed and canceled jobs are refunded."""
+        return self.exclude(status__in=Generation.REFUNDED)
+
     def matching_prompt(self, text: str):
         """Jobs whose prompt has every word of `text`, in any order; the last word may be
         the start of a word (search as you type). No words: nothing matches."""
@@ -78,12 +82,21 @@ class Generation(models.Model):
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
     FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELED)
     RETRYABLE = (Status.FAILED, Status.CANCELED)
+    REFUNDED = (Status.FAILED, Status.CANCELED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generations"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     via = models.CharField(max_length=3, choices=Via.choices, default=Via.WEB)
+    # The key an API job was made with: its spend counts against the key's monthly cap.
+    api_key = models.ForeignKey(
+        "apikeys.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="generations",
+    )
     prompt = models.TextField()
     negative_prompt = models.TextField(blank=True)
     style = models.CharField(max_length=20, blank=True)

@@ -41,6 +41,9 @@ def api_schema(db, settings):
     settings.API_KEY_RATE_LIMIT = "100000/m"
     settings.GENERATION_RATE_LIMIT = "100000/h"
     settings.GENERATION_ENHANCE_RATE_LIMIT = "100000/h"
+    # This test's jobs never run (their commit never comes): a generated `Prefer: wait=N`
+    # would only sleep, so no request gets a waiting slot.
+    settings.TRANSFORM_MAX_WAITING = 0
     # Like Django's test client: keep the test's connection (and its transaction) open
     # across the WSGI requests instead of closing it when each request finishes.
     request_started.disconnect(close_old_connections)

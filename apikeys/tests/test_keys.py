@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 def test_a_new_key_is_shown_once_on_the_page_and_never_again(client, user):
     client.force_login(user)
 
-    created = client.post(reverse("apikeys:key_list"), {"name": "nightly"}, follow=True)
+    created = client.post(
+        reverse("apikeys:key_list"),
+        {"name": "nightly", "scopes": ["read", "generate", "manage"]},
+        follow=True,
+    )
     key = created.context["new_key"].plaintext
     assert created.redirect_chain == [(reverse("apikeys:key_list"), 302)]
     assert key.startswith("ck_live_") and key in created.content.decode()
@@ -159,7 +163,9 @@ def test_no_key_is_stored_when_its_plaintext_cannot_be_handed_over(client, user,
     }
 
     client.raise_request_exception = False  # let the outage page answer, as in production
-    response = client.post(reverse("apikeys:key_list"), {"name": "nightly"})
+    response = client.post(
+        reverse("apikeys:key_list"), {"name": "nightly", "scopes": ["read", "generate", "manage"]}
+    )
 
     assert response.status_code == 503
     assert not ApiKey.objects.filter(user=user).exists()

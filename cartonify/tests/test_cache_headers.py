@@ -33,6 +33,10 @@ def test_public_pages_for_visitors_are_not_marked_private(client):
 def test_the_page_showing_a_new_api_key_is_not_stored_at_all(client, user):
     client.force_login(user)
 
-    created = client.post(reverse("apikeys:key_list"), {"name": "nightly"}, follow=True)
+    created = client.post(
+        reverse("apikeys:key_list"),
+        {"name": "nightly", "scopes": ["read", "generate", "manage"]},
+        follow=True,
+    )
 
     assert cache_control(created) == {"no-store"}

@@ -100,10 +100,13 @@ def generation_submit(
     source_bytes: bytes | None = None,
     mask_bytes: bytes | None = None,
     retry_of: Generation | None = None,
+    api_key=None,
 ) -> Generation:
     """Check, reserve the credits and create the job in one transaction; queue it on commit.
 
     An inpaint edit takes `mask_bytes` (a PNG of its image's size); other jobs ignore it.
+    A job made with an API key (`api_key`) records it, and the key's `check_spend(cost=)`
+    runs under the account lock, so concurrent jobs can't overrun the key's cap.
     An unsafe prompt is refused (UnsafePrompt) and recorded before anything is charged.
     """
     generation_request_check(user=user, request=request, via=via)
@@ -115,6 +118,7 @@ def generation_submit(
         source_bytes=source_bytes,
         mask_bytes=mask_bytes,
         retry_of=retry_of,
+        api_key=api_key,
     )
 
 
@@ -150,6 +154,7 @@ def _submit_checked(
     source_bytes: bytes | None,
     mask_bytes: bytes | None,
     retry_of: Generation | None,
+    api_key,
 ) -> Generation:
     if request.kind == Kind.EDIT:
         _check_edit_source(user=user, source_output=source_output, source_bytes=source_bytes)
@@ -165,6 +170,8 @@ def _submit_checked(
     account = billing.credit_account_lock(user=user)
     billing.credits_settle_period(account=account)
     cost = billing.plan_cost(plan=account.plan, kind=request.kind, count=request.outputs)
+    if api_key is not None:
+        api_key.check_spend(cost=cost)
     width, height = dimensions(request.size, request.shape)
     generation = Generation.objects.create(
         user=user,
@@ -184,6 +191,7 @@ def _submit_checked(
         provider=settings.GENERATION_PROVIDER,
         credits_charged=cost,
         retry_of=retry_of,
+        api_key=api_key,
     )
     billing.credits_reserve(
         account=account,
