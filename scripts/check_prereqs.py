@@ -31,18 +31,29 @@ def check_service(name: str, variable: str, default: str, default_port: int) -> 
     return f"{name} is not reachable at {host}:{port} — start it or set {variable}"
 
 
-def ensure_chromium() -> str | None:
-    # "playwright": the tests use the browser `playwright install chromium` downloaded.
-    if CHROMIUM == "playwright" or os.path.exists(CHROMIUM):
+def ensure_debian_package(path: str, package: str) -> str | None:
+    """Install a missing program from Debian's packages when this runs as root."""
+    if os.path.exists(path):
         return None
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Chromium is missing; installing Debian's chromium package…", flush=True)
+        print(f"{path} is missing; installing Debian's {package} package…", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
-        if os.path.exists(CHROMIUM):
+        subprocess.run(["apt-get", "install", "-y", "-qq", package], check=False, env=env)
+        if os.path.exists(path):
             return None
-    return f"Chromium is not installed at {CHROMIUM} — run: sudo apt-get install chromium"
+    return f"{path} is not installed — run: sudo apt-get install {package}"
+
+
+def ensure_programs() -> list[str | None]:
+    # "playwright": the tests use the browser `playwright install chromium` downloaded.
+    chromium = None if CHROMIUM == "playwright" else ensure_debian_package(CHROMIUM, "chromium")
+    # The API docs' curl quickstart, which a test runs as written, uses curl and jq.
+    return [
+        chromium,
+        ensure_debian_package("/usr/bin/curl", "curl"),
+        ensure_debian_package("/usr/bin/jq", "jq"),
+    ]
 
 
 def main() -> int:
@@ -53,7 +64,7 @@ def main() -> int:
         check_service("PostgreSQL", "DATABASE_URL", DEFAULT_DATABASE_URL, 5432),
         check_service("Redis", "REDIS_URL", DEFAULT_REDIS_URL, 6379),
     ]
-    problems = [p for p in problems if p] or [ensure_chromium()]
+    problems = [p for p in problems if p] or ensure_programs()
     problems = [p for p in problems if p]
     for problem in problems:
         print(problem)
