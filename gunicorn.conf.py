@@ -5,7 +5,10 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
-# Requests never wait on AI models (those run in Celery), so a short timeout is safe.
+# With threads > 1 gunicorn runs gthread workers, whose heartbeat goes on while a thread
+# waits: a request holding `Prefer: wait` or /api/transform (at most TRANSFORM_MAX_WAITING
+# per process, up to 60 s) is never killed by this timeout. Keep GUNICORN_THREADS above
+# TRANSFORM_MAX_WAITING so one thread is always free for other requests.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM, finish requests in flight before exiting.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
