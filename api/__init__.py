@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI, Swagger
 
-from . import account, errors, gallery, jobs  # noqa: F401 (they register their routes)
+from . import account, errors, gallery, job_webhooks, jobs  # noqa: F401 (they register their routes)
 from .auth import ApiKeyAuth, ApiKeyHeaderAuth
 from .router import router
 

@@ -1,6 +1,7 @@
 """Starting jobs and following them: the same services and limits as the generator page."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Status
@@ -12,6 +13,7 @@ from generation.models import Generation, Kind, Output, OutputKind
 from generation.models import Status as JobStatus
 from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
 from generation.uploads import decode_base64_image
+from webhooks import services as webhooks
 
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES
 from .router import router
@@ -61,6 +63,30 @@ def _submit(request, response, idempotency_key, build, *, rate_group=None, rate=
     return Status(stored.status_code, stored.body)
 
 
+WEBHOOK_FIELDS = {"webhook", "webhook_events"}
+
+
+def _with_webhook(request, payload, submit):
+    """`submit` attaching the request's webhook in its transaction (so the job cannot end
+    before the webhook exists); the URL is checked first, before anything is charged."""
+    if payload.webhook is None:
+        return submit
+    webhooks.webhook_check(url=payload.webhook)
+
+    def submit_with_webhook():
+        with transaction.atomic():
+            job = submit()
+            webhooks.job_webhook_attach(
+                generation=job,
+                url=payload.webhook,
+                events=payload.webhook_events,
+                site_url=request.build_absolute_uri("/"),
+            )
+        return job
+
+    return submit_with_webhook
+
+
 def _idempotency_header():
     return Header(None, alias="Idempotency-Key", max_length=255, description=IDEMPOTENCY_HELP)
 
@@ -72,7 +98,7 @@ def create_images(
     payload: ImageIn,
     idempotency_key: str | None = _idempotency_header(),
 ):
-    fields = Preferences.for_user(request.user).fill(payload.dict())
+    fields = Preferences.for_user(request.user).fill(payload.dict(exclude=WEBHOOK_FIELDS))
     reference_id = fields.pop("reference_image_id")
     reference = None
     if reference_id is not None:
@@ -84,8 +110,12 @@ def create_images(
         request,
         response,
         idempotency_key,
-        lambda: generation.generation_submit(
-            user=request.user, request=req, via="api", source_output=reference
+        _with_webhook(
+            request,
+            payload,
+            lambda: generation.generation_submit(
+                user=request.user, request=req, via="api", source_output=reference
+            ),
         ),
     )
 
@@ -109,8 +139,12 @@ def create_edit(
         request,
         response,
         idempotency_key,
-        lambda: generation.generation_submit(
-            user=request.user, request=req, via="api", source_output=source, mask_bytes=mask
+        _with_webhook(
+            request,
+            payload,
+            lambda: generation.generation_submit(
+                user=request.user, request=req, via="api", source_output=source, mask_bytes=mask
+            ),
         ),
     )
 
@@ -124,13 +158,17 @@ def create_video(
     payload: VideoIn,
     idempotency_key: str | None = _idempotency_header(),
 ):
-    fields = Preferences.for_user(request.user).fill(payload.dict())
+    fields = Preferences.for_user(request.user).fill(payload.dict(exclude=WEBHOOK_FIELDS))
     req = generation.GenerationRequest(kind=Kind.VIDEO, **fields)
     return _submit(
         request,
         response,
         idempotency_key,
-        lambda: generation.generation_submit(user=request.user, request=req, via="api"),
+        _with_webhook(
+            request,
+            payload,
+            lambda: generation.generation_submit(user=request.user, request=req, via="api"),
+        ),
     )
 
 

@@ -6,7 +6,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-PACKAGES = ("accounts", "api", "apikeys", "billing", "cartonify", "generation", "bench", "testing")
+PACKAGES = (
+    "accounts",
+    "api",
+    "apikeys",
+    "billing",
+    "cartonify",
+    "generation",
+    "bench",
+    "testing",
+    "webhooks",
+)
 
 
 def _modules() -> dict[str, Path]:
