@@ -5,7 +5,6 @@ holding the same task (a redelivered message) send it once. Attempts are made ou
 any transaction and recorded after.
 """
 
-import json
 import logging
 import time
 import uuid
@@ -16,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from api.serializers import generation_json
+from api.serializers import generation_body
 from generation.models import Generation
 
 from . import transport
@@ -70,7 +69,7 @@ def delivery_create(*, generation_id: int, event: str) -> Delivery | None:
     if webhook is None or not webhook.wants(event):
         return None
     generation = Generation.objects.prefetch_related("outputs").get(pk=generation_id)
-    body = json.dumps(generation_json(_SiteRequest(webhook.site_url), generation))
+    body = generation_body(_SiteRequest(webhook.site_url), generation)
     try:
         with transaction.atomic():
             delivery = Delivery.objects.create(

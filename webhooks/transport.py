@@ -34,8 +34,11 @@ def post(target: Target, *, headers: dict, body: bytes, timeout: float) -> Answe
             request = client.build_request(
                 "POST", pinned, headers=headers, content=body, extensions=extensions
             )
-            with client.send(request, stream=True) as response:
+            response = client.send(request, stream=True)
+            try:
                 excerpt = _excerpt(response)
+            finally:
+                response.close()
     except httpx.TimeoutException:
         return Answer(None, _since(started), error=f"No answer within {timeout:g} s.")
     except httpx.HTTPError as error:
