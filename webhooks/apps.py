@@ -8,7 +8,7 @@ class WebhooksConfig(AppConfig):
     def ready(self):
         from generation.signals import generation_finished, generation_started
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 (checks registers itself)
 
         generation_started.connect(receivers.job_started, dispatch_uid="webhooks.job_started")
         generation_finished.connect(receivers.job_finished, dispatch_uid="webhooks.job_finished")

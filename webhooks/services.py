@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "Cartonify-Webhooks/1.0"
 # A claim older than this belongs to a worker that died mid-attempt: take it over.
 STALE_CLAIM = timedelta(minutes=2)
+# A due delivery still pending this long after its time lost its task message.
+LOST_AFTER = timedelta(minutes=2)
 
 
 def webhook_check(*, url: str) -> Target:
@@ -182,3 +184,18 @@ def _status_error(status_code: int | None, succeeded: bool) -> str:
     if 300 <= status_code < 400:
         return f"Answered {status_code}: redirects are not followed."
     return f"Answered {status_code}."
+
+
+def delivery_sweep(*, now=None) -> int:
+    """Queue again the deliveries whose task was lost (a broker restart, a worker killed
+    mid-attempt). Claiming makes a duplicate message harmless. Returns how many."""
+    now = now or timezone.now()
+    lost = list(
+        Delivery.objects.filter(
+            Q(state=DeliveryState.PENDING, next_attempt_at__lt=now - LOST_AFTER)
+            | Q(state=DeliveryState.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        ).values_list("pk", flat=True)
+    )
+    for delivery_id in lost:
+        _queue(delivery_id)
+    return len(lost)
