@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass
 
 import httpx
+from celery.exceptions import SoftTimeLimitExceeded
 
 from .guard import Target
 from .models import EXCERPT_LENGTH
@@ -39,6 +40,8 @@ def post(target: Target, *, headers: dict, body: bytes, timeout: float) -> Answe
                 excerpt = _excerpt(response)
             finally:
                 response.close()
+    except SoftTimeLimitExceeded:
+        return Answer(None, _since(started), error="The answer took too long to arrive.")
     except httpx.TimeoutException:
         return Answer(None, _since(started), error=f"No answer within {timeout:g} s.")
     except httpx.HTTPError as error:
