@@ -109,10 +109,6 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.event_id} ({self.event}, {self.state})"
 
-    @property
-    def is_done(self) -> bool:
-        return self.state in (DeliveryState.DELIVERED, DeliveryState.FAILED)
-
 
 class AttemptQuerySet(models.QuerySet):
     def for_user(self, user):

@@ -20,7 +20,15 @@ from generation.models import Generation
 
 from . import transport
 from .guard import Target, WebhookRefused, webhook_target
-from .models import Delivery, DeliveryAttempt, DeliveryState, Event, JobWebhook, SigningSecret
+from .models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    Event,
+    JobWebhook,
+    SigningSecret,
+    new_salt,
+)
 from .signing import signature
 
 logger = logging.getLogger(__name__)
@@ -59,7 +67,7 @@ def signing_secret_rotate(*, user) -> SigningSecret:
     a receiver that switched keys accepts them, with the same `webhook-id` as before."""
     secret, created = SigningSecret.objects.get_or_create(user=user)
     if not created:
-        secret.salt = SigningSecret._meta.get_field("salt").get_default()
+        secret.salt = new_salt()
         secret.rotated_at = timezone.now()
         secret.save(update_fields=["salt", "rotated_at"])
     return secret
