@@ -471,7 +471,8 @@ WEBHOOKS_RETRY_DELAYS = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 21600, 36000
 # Tests (and the benchmark) only: also deliver over http to loopback receivers. Private,
 # link-local and metadata addresses stay refused either way.
 WEBHOOKS_ALLOW_LOOPBACK_FOR_TESTS = env.bool("WEBHOOKS_ALLOW_LOOPBACK_FOR_TESTS", default=False)
-PERIODIC_TASKS["webhooks: resend lost deliveries"] = ("webhooks.sweep", 5)
+# Sends retries due later than a minute, and any delivery whose task was lost.
+PERIODIC_TASKS["webhooks: send due deliveries"] = ("webhooks.sweep", 1)
 
 # --- API keys ------------------------------------------------------------------------
 

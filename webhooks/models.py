@@ -105,6 +105,7 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["webhook", "event"], name="webhooks_one_per_event"),
         ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhooks_due")]
 
     def __str__(self):
         return f"{self.event_id} ({self.event}, {self.state})"

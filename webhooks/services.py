@@ -36,8 +36,10 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "Cartonify-Webhooks/1.0"
 # A claim older than this belongs to a worker that died mid-attempt: take it over.
 STALE_CLAIM = timedelta(minutes=2)
-# A due delivery still pending this long after its time lost its task message.
-LOST_AFTER = timedelta(minutes=2)
+# Retries due within this many seconds wait in the broker (a task countdown); later ones
+# wait in the table for the sweep. Redis hands a message back to the queue after its
+# visibility timeout, so hours-long countdowns would pile up copies of it.
+BROKER_DELAY_MAX = 60
 
 
 def webhook_check(*, url: str) -> Target:
@@ -181,7 +183,7 @@ def _record(delivery: Delivery, answer: transport.Answer) -> float | None:
         last_status_code=answer.status_code,
         last_error=error,
     )
-    if delay is not None:
+    if delay is not None and delay <= BROKER_DELAY_MAX:
         transaction.on_commit(lambda: _queue(delivery.pk, countdown=delay))
     return delay
 
@@ -195,12 +197,13 @@ def _status_error(status_code: int | None, succeeded: bool) -> str:
 
 
 def delivery_sweep(*, now=None) -> int:
-    """Queue again the deliveries whose task was lost (a broker restart, a worker killed
-    mid-attempt). Claiming makes a duplicate message harmless. Returns how many."""
+    """Queue the deliveries that are due: long retries, and those whose task was lost (a
+    broker restart, a worker killed mid-attempt). Claiming makes a duplicate harmless.
+    Returns how many."""
     now = now or timezone.now()
     lost = list(
         Delivery.objects.filter(
-            Q(state=DeliveryState.PENDING, next_attempt_at__lt=now - LOST_AFTER)
+            Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
             | Q(state=DeliveryState.SENDING, claimed_at__lt=now - STALE_CLAIM)
         ).values_list("pk", flat=True)
     )

@@ -4,6 +4,7 @@ the sweep that resends lost deliveries, and the deploy check."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,17 +91,34 @@ def test_the_jobs_page_card_says_how_the_webhook_went(signed_in, user):
     assert "Webhook “Completed”: pending (500), 2 attempts, next at" in page
 
 
-def test_the_sweep_resends_a_delivery_whose_task_was_lost(user, receiver, loopback_webhooks):
+def test_the_sweep_sends_due_deliveries_only(user, receiver, loopback_webhooks):
     lost = delivery_for(
         user, url=receiver.url(), next_attempt_at=timezone.now() - timedelta(hours=1)
     )
-    delivery_for(user, url=receiver.url(), next_attempt_at=timezone.now())  # its task is on its way
+    later = timezone.now() + timedelta(hours=1)
+    delivery_for(user, url=receiver.url("/later"), next_attempt_at=later)
 
     assert services.delivery_sweep() == 1  # eager Celery: delivered right here
 
     assert [r.headers["webhook-id"] for r in receiver.received] == [lost.event_id]
     lost.refresh_from_db()
     assert lost.state == DeliveryState.DELIVERED
+
+
+def test_a_retry_due_in_an_hour_waits_for_the_sweep_not_the_broker(
+    user, receiver, loopback_webhooks
+):
+    loopback_webhooks.WEBHOOKS_RETRY_DELAYS = [3600]
+    receiver.script = [500]
+    delivery = delivery_for(user, url=receiver.url(), next_attempt_at=timezone.now())
+
+    services.delivery_attempt(delivery_id=delivery.pk)  # fails; nothing queued for later
+    assert services.delivery_sweep() == 0
+    with time_machine.travel(timezone.now() + timedelta(seconds=3601)):
+        assert services.delivery_sweep() == 1
+
+    delivery.refresh_from_db()
+    assert len(receiver.received) == 2 and delivery.state == DeliveryState.DELIVERED
 
 
 def test_deploy_check_refuses_the_loopback_test_setting(settings):
