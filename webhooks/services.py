@@ -5,7 +5,6 @@ holding the same task (a redelivered message) send it once. Attempts are made ou
 any transaction and recorded after.
 """
 
-import logging
 import time
 import uuid
 from datetime import timedelta
@@ -31,8 +30,6 @@ from .models import (
 )
 from .signing import signature
 
-logger = logging.getLogger(__name__)
-
 USER_AGENT = "Cartonify-Webhooks/1.0"
 # A claim older than this belongs to a worker that died mid-attempt: take it over.
 STALE_CLAIM = timedelta(minutes=2)
@@ -51,7 +48,9 @@ def webhook_check(*, url: str) -> Target:
     )
 
 
-def job_webhook_attach(*, generation: Generation, url: str, events: list[str], site_url: str):
+def job_webhook_attach(
+    *, generation: Generation, url: str, events: list[str], site_url: str
+) -> JobWebhook:
     """Call in the job's submit transaction, so the job cannot end before this exists."""
     wanted = [event for event in Event.values if event in events]
     return JobWebhook.objects.create(
