@@ -6,7 +6,7 @@ from ninja import NinjaAPI, Swagger
 
 from apikeys.models import Scope
 
-from . import account, errors, gallery, jobs  # noqa: F401 (they register their routes)
+from . import account, errors, gallery, job_webhooks, jobs  # noqa: F401 (they register their routes)
 from .auth import scoped
 from .router import router
 

@@ -12,6 +12,7 @@ from apikeys.services import IdempotencyConflict
 from billing.exceptions import QuotaExceeded
 from generation.exceptions import InvalidRequest, JobStateConflict, UnsafePrompt
 from generation.ratelimits import RateLimited
+from webhooks.guard import WebhookRefused
 
 
 class FieldError(Schema):
@@ -128,6 +129,11 @@ def register(api) -> None:
     def unsafe_prompt(request, exc):
         errors = [{"field": exc.field, "message": exc.message}]
         return respond(request, 422, _body("prompt_refused", exc.message, errors))
+
+    @api.exception_handler(WebhookRefused)
+    def webhook_refused(request, exc):
+        errors = [{"field": "webhook", "message": exc.message}]
+        return respond(request, 422, _body("webhook_refused", exc.message, errors))
 
     @api.exception_handler(QuotaExceeded)
     def quota_exhausted(request, exc):

@@ -1,6 +1,7 @@
 """Starting jobs and following them: the same services and limits as the generator page."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Status
@@ -14,6 +15,7 @@ from generation.models import Generation, Kind, Output, OutputKind
 from generation.models import Status as JobStatus
 from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
 from generation.uploads import check_image_bytes, decode_base64_image
+from webhooks import services as webhooks
 
 from .auth import scoped
 from .errors import ERROR_RESPONSES, SUBMIT_ERROR_RESPONSES, ApiError
@@ -98,6 +100,30 @@ def _waited(request, response, submitted: dict, *, seconds: int):
     return Status(200 if job.is_finished else 202, generation_json(request, job))
 
 
+WEBHOOK_FIELDS = {"webhook", "webhook_events"}
+
+
+def _with_webhook(request, payload, submit):
+    """`submit` attaching the request's webhook in its transaction (so the job cannot end
+    before the webhook exists); the URL is checked first, before anything is charged."""
+    if payload.webhook is None:
+        return submit
+    webhooks.webhook_check(url=payload.webhook)
+
+    def submit_with_webhook():
+        with transaction.atomic():
+            job = submit()
+            webhooks.job_webhook_attach(
+                generation=job,
+                url=payload.webhook,
+                events=payload.webhook_events,
+                site_url=request.build_absolute_uri("/"),
+            )
+        return job
+
+    return submit_with_webhook
+
+
 def _idempotency_header():
     return Header(None, alias="Idempotency-Key", max_length=255, description=IDEMPOTENCY_HELP)
 
@@ -121,7 +147,7 @@ def create_images(
     idempotency_key: str | None = _idempotency_header(),
     prefer: str | None = _prefer_header(),
 ):
-    fields = Preferences.for_user(request.user).fill(payload.dict())
+    fields = Preferences.for_user(request.user).fill(payload.dict(exclude=WEBHOOK_FIELDS))
     reference_id = fields.pop("reference_image_id")
     reference = None
     if reference_id is not None:
@@ -135,8 +161,16 @@ def create_images(
         idempotency_key,
         req,
         prefer=prefer,
-        build=lambda: generation.generation_submit(
-            user=request.user, request=req, via="api", source_output=reference, api_key=request.auth
+        build=_with_webhook(
+            request,
+            payload,
+            lambda: generation.generation_submit(
+                user=request.user,
+                request=req,
+                via="api",
+                source_output=reference,
+                api_key=request.auth,
+            ),
         ),
     )
 
@@ -168,13 +202,17 @@ def create_edit(
         idempotency_key,
         req,
         prefer=prefer,
-        build=lambda: generation.generation_submit(
-            user=request.user,
-            request=req,
-            via="api",
-            source_output=source,
-            mask_bytes=mask,
-            api_key=request.auth,
+        build=_with_webhook(
+            request,
+            payload,
+            lambda: generation.generation_submit(
+                user=request.user,
+                request=req,
+                via="api",
+                source_output=source,
+                mask_bytes=mask,
+                api_key=request.auth,
+            ),
         ),
     )
 
@@ -194,7 +232,7 @@ def create_video(
     idempotency_key: str | None = _idempotency_header(),
     prefer: str | None = _prefer_header(),
 ):
-    fields = Preferences.for_user(request.user).fill(payload.dict())
+    fields = Preferences.for_user(request.user).fill(payload.dict(exclude=WEBHOOK_FIELDS))
     source_id, source_text = fields.pop("source_image_id"), fields.pop("source_image")
     if source_id is not None and source_text is not None:
         raise InvalidRequest(
@@ -209,13 +247,17 @@ def create_video(
         idempotency_key,
         req,
         prefer=prefer,
-        build=lambda: generation.generation_submit(
-            user=request.user,
-            request=req,
-            via="api",
-            source_output=source,
-            source_bytes=source_bytes,
-            api_key=request.auth,
+        build=_with_webhook(
+            request,
+            payload,
+            lambda: generation.generation_submit(
+                user=request.user,
+                request=req,
+                via="api",
+                source_output=source,
+                source_bytes=source_bytes,
+                api_key=request.auth,
+            ),
         ),
     )
 

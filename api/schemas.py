@@ -35,7 +35,25 @@ def saved(name: str) -> str:
     return f"Left out or null: your saved default (`{first}` until you save one)."
 
 
-class ImageIn(Schema):
+WebhookEvent = Literal["started", "completed"]
+
+
+class WebhookFields(Schema):
+    """Optional on every job-creating request: be told when the job ends."""
+
+    webhook: str | None = Field(
+        None,
+        max_length=settings.WEBHOOKS_URL_MAX_LENGTH,
+        description="An `https` URL on a public address: we POST the job there (the body of "
+        "GET /generations/{id}) signed with your signing secret (API keys page), as "
+        "Replicate signs webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`.",
+    )
+    webhook_events: list[WebhookEvent] = Field(
+        ["completed"], min_length=1, description="`completed` (the default) and/or `started`."
+    )
+
+
+class ImageIn(WebhookFields):
     prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
     negative_prompt: str = Field("", max_length=PROMPT_MAX, description="What to avoid.")
     style: StyleName | None = Field(None, description=saved("style"))
@@ -54,7 +72,7 @@ class ImageIn(Schema):
     )
 
 
-class VideoIn(Schema):
+class VideoIn(WebhookFields):
     prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
     negative_prompt: str = Field("", max_length=PROMPT_MAX)
     style: StyleName | None = Field(None, description=saved("style"))
@@ -80,7 +98,7 @@ class VideoIn(Schema):
 MASK_MAX = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-class EditIn(Schema):
+class EditIn(WebhookFields):
     operation: EditOperation = Field(
         ...,
         description="`instruct` follows the prompt; `inpaint` paints the prompt where the "

@@ -1,10 +1,15 @@
 """Plain dicts for the response schemas; stored as-is for idempotent replays."""
 
+import json
+
 from django.urls import reverse
+from ninja.responses import NinjaJSONEncoder
 
 from generation.models import Generation, Output
 from generation.models import Status as JobStatus
 from generation.pagination import KeysetPage
+
+from .schemas import GenerationOut
 
 
 def _absolute(request, name: str, pk: int) -> str:
@@ -55,6 +60,13 @@ def generation_json(request, generation: Generation) -> dict:
         "outputs": outputs,
         "url": _absolute(request, "generation_get", generation.pk),
     }
+
+
+def generation_body(request, generation: Generation) -> str:
+    """The JSON text GET /generations/{id} answers for `generation`, byte for byte the
+    same rendering (outgoing webhooks send it)."""
+    data = GenerationOut.model_validate(generation_json(request, generation)).model_dump()
+    return json.dumps(data, cls=NinjaJSONEncoder)
 
 
 def page_json(request, queryset, query, *, item) -> dict:

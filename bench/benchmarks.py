@@ -17,12 +17,13 @@ from django.test.utils import CaptureQueriesContext
 from cartonify.celery import ping
 from generation.gallery_cache import gallery_changed
 
-from . import load, pipeline, seed, stack
+from . import load, pipeline, seed, stack, webhook_delivery
 
 FORM = "kind=image&prompt=a+fox+reading+a+map&style=cartoon&color=vibrant&size=512&count=1"
 API_BODY = json.dumps({"prompt": "a fox reading a map", "style": "cartoon", "color": "vibrant"})
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 PIPELINE_JOBS = 50
+WEBHOOK_JOBS = 30
 
 
 @dataclass
@@ -87,6 +88,7 @@ def run_all(report: Report, *, env: dict, port: int, scratch: Path) -> None:
         with stack.celery_worker(worker_env, scratch / "worker-replicate.log"):
             _wait_for_worker()
             pipeline_overhead(report, users, fake)
+            webhook_latency(report, users)
 
 
 def _seed() -> dict:
@@ -96,6 +98,7 @@ def _seed() -> dict:
         seed.add_outputs(users[name], items)
     users["intake"] = seed.user_with_credits("intake@bench.example")
     users["pipeline"] = seed.user_with_credits("pipeline@bench.example")
+    users["webhooks"] = seed.user_with_credits("webhooks@bench.example")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would leave a settled table
     return users
@@ -370,5 +373,33 @@ incompressible). Per job: `finished_at - started_at` (worker pickup → outputs 
   {pipeline.settings.GENERATION_POLL_INTERVAL:.1f} s countdown by {s["poll_lag_p50_ms"]:.1f} ms;
   last provider answer (the 1 MB download) → stored and `succeeded`
   {s["after_provider_p50_ms"]:.1f} ms
+""",
+    )
+
+
+# --- Webhook delivery --------------------------------------------------------------------
+
+
+def webhook_latency(report: Report, users: dict) -> None:
+    webhook_delivery.run_jobs(users["webhooks"], 3)  # warm the worker processes
+    s = webhook_delivery.summary(webhook_delivery.run_jobs(users["webhooks"], WEBHOOK_JOBS))
+    report.row(
+        f"Webhook delivery after job end, {WEBHOOK_JOBS} jobs: p50",
+        f"{s['p50_ms']:.0f} ms (p90 {s['p90_ms']:.0f} ms)",
+        "original: no webhooks",
+        "—",
+        "p50 ≤ 250 ms",
+        s["p50_ms"] <= 250,
+    )
+    report.detail(
+        "Webhook delivery latency",
+        f"""
+{WEBHOOK_JOBS} API image jobs with a `completed` webhook, one after another, on the same
+worker and fake Replicate server as the pipeline benchmark. Per job: from `finished_at`
+(the worker's commit of `succeeded`) to the loopback receiver reading the signed POST:
+the signal on commit, the delivery row with the job's JSON, the broker hop to a worker,
+the claim, the address check and the HTTP request.
+
+- p50 {s["p50_ms"]:.1f} ms, p90 {s["p90_ms"]:.1f} ms, max {s["max_ms"]:.1f} ms
 """,
     )

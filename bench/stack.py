@@ -49,6 +49,7 @@ def bench_environment(*, media_root: str, port: int, fake_url: str) -> dict[str,
         "GENERATION_PROVIDER": "local",
         "GENERATION_SIMULATED_LATENCY": str(SIMULATED_LATENCY),
         "GENERATION_POLL_INTERVAL": "0.2",
+        "WEBHOOKS_ALLOW_LOOPBACK_FOR_TESTS": "true",  # the webhook receiver is on loopback
         "REPLICATE_API_TOKEN": "r8_bench",
         "REPLICATE_BASE_URL": fake_url,
         "GUNICORN_BIND": f"127.0.0.1:{port}",

@@ -465,6 +465,19 @@ RAZORPAY_CHECKOUT_JS_URL = env(
 # Orders a user may create (each calls Razorpay), in django-ratelimit's syntax.
 PAYMENT_ORDER_RATE_LIMIT = env("PAYMENT_ORDER_RATE_LIMIT", default="10/h")
 
+# --- Outgoing API webhooks (webhooks/) ------------------------------------------------
+INSTALLED_APPS += ["webhooks"]
+WEBHOOKS_URL_MAX_LENGTH = 2000
+# Seconds a receiver has to answer (connect, send, each read).
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5.0)
+# Seconds before each retry of a failed delivery; they add up to just under a day.
+WEBHOOKS_RETRY_DELAYS = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 21600, 36000]
+# Tests (and the benchmark) only: also deliver over http to loopback receivers. Private,
+# link-local and metadata addresses stay refused either way.
+WEBHOOKS_ALLOW_LOOPBACK_FOR_TESTS = env.bool("WEBHOOKS_ALLOW_LOOPBACK_FOR_TESTS", default=False)
+# Sends retries due later than a minute, and any delivery whose task was lost.
+PERIODIC_TASKS["webhooks: send due deliveries"] = ("webhooks.sweep", 1)
+
 # --- API keys ------------------------------------------------------------------------
 
 # ninja's static files (its Swagger UI bundle) serve the API docs page offline.

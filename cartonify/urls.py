@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("apikeys.urls")),
     path("", include("sharing.urls")),
+    path("", include("webhooks.urls")),
     # ninja gives the API its own top-level "api-v1" namespace, which its docs page reverses.
     path("api/v1/", api.urls),
     path("", include("api.urls")),

@@ -28,6 +28,8 @@ from generation.models import OutputKind, RefusedPrompt, ReplicateWebhookEvent
 from generation.tests.factories import GenerationFactory, OutputFactory
 from sharing.models import Share
 from testing.mfa import log_in_as_staff
+from webhooks import services as webhooks
+from webhooks.models import Delivery, DeliveryAttempt
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,22 @@ def new_subscription():
     )
 
 
+def new_job_webhook():
+    return webhooks.job_webhook_attach(
+        generation=new_job(),
+        url="https://hooks.example.com/x",
+        events=["completed"],
+        site_url="https://cartonify.example/",
+    )
+
+
+def new_delivery():
+    n = next(serial)
+    return Delivery.objects.create(
+        webhook=new_job_webhook(), event="completed", event_id=f"msg_{n}", body="{}"
+    )
+
+
 MAKERS = {
     "accounts.User": new_user_with_history,
     "auth.Group": lambda: Group.objects.create(name=f"group {next(serial)}"),
@@ -101,6 +119,12 @@ MAKERS = {
     ),
     "apikeys.IdempotencyRecord": lambda: IdempotencyRecord.objects.create(
         user=new_user(), key=f"k{next(serial)}", fingerprint="f", status_code=202, response={}
+    ),
+    "webhooks.SigningSecret": lambda: webhooks.signing_secret_for(user=new_user()),
+    "webhooks.JobWebhook": new_job_webhook,
+    "webhooks.Delivery": new_delivery,
+    "webhooks.DeliveryAttempt": lambda: DeliveryAttempt.objects.create(
+        delivery=new_delivery(), status_code=500, latency_ms=12
     ),
     "django_celery_beat.PeriodicTask": new_periodic_task,
     "django_celery_beat.IntervalSchedule": lambda: IntervalSchedule.objects.create(

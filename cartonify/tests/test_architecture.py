@@ -16,6 +16,7 @@ PACKAGES = (
     "sharing",
     "bench",
     "testing",
+    "webhooks",
 )
 
 

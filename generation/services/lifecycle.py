@@ -29,6 +29,7 @@ from ..providers import (
     ProviderError,
     get_provider,
 )
+from ..signals import announce, generation_finished, generation_started
 from .submit import enqueue
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ def generation_claim(*, generation_id: int, attempt_id: str = "") -> bool:
     claimed = Generation.objects.filter(claimable, pk=generation_id).update(
         status=Status.RUNNING, started_at=timezone.now(), claimed_by=attempt_id
     )
+    if claimed == 1:
+        announce(generation_started, generation_id=generation_id)
     return claimed == 1
 
 
@@ -197,6 +200,7 @@ def _record_success(generation_id: int, outputs: list[Output], text: str) -> boo
     generation.result_text = text[: settings.GENERATION_PROMPT_MAX_LENGTH]
     generation.finished_at = timezone.now()
     generation.save(update_fields=["status", "result_text", "finished_at"])
+    announce(generation_finished, generation_id=generation_id)
     return True
 
 
@@ -217,6 +221,7 @@ def _end_without_outputs(generation: Generation, *, reason: str, status: str) ->
     generation.error = reason[:1000]
     generation.finished_at = timezone.now()
     generation.save(update_fields=["status", "error", "finished_at"])
+    announce(generation_finished, generation_id=generation.pk)
     billing.credits_refund(
         user=generation.user,
         reference=generation.reference,

@@ -1,0 +1,13 @@
+"""Generation announces its state changes after they commit; jobs with a webhook get a
+delivery. Only the hand-over lives here: the work is in services."""
+
+from . import services
+from .models import Event
+
+
+def job_started(sender, *, generation_id: int, **kwargs) -> None:
+    services.delivery_create(generation_id=generation_id, event=Event.STARTED)
+
+
+def job_finished(sender, *, generation_id: int, **kwargs) -> None:
+    services.delivery_create(generation_id=generation_id, event=Event.COMPLETED)

@@ -1,0 +1,93 @@
+"""The SSRF guard, as a pure function: resolvers are passed in, nothing is patched."""
+
+import pytest
+
+from webhooks.guard import WebhookRefused, webhook_target
+
+MAX = 2000
+
+
+def public(host, port):
+    return ["93.184.215.14"]
+
+
+def resolves_to(address):
+    return lambda host, port: [address]
+
+
+def target(url, **kwargs):
+    return webhook_target(url, max_length=MAX, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://10.0.0.5/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://localhost/hook",  # resolved through /etc/hosts, no internet DNS
+        "https://0.0.0.0/hook",
+        "https://192.168.1.1/hook",
+        "https://172.16.0.1/hook",
+        "https://100.100.100.200/hook",  # shared address space: a cloud metadata service
+        "https://[fd00:ec2::254]/hook",  # AWS's IPv6 metadata address
+        "https://[fe80::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://[::ffff:10.0.0.5]/hook",
+        "https://2130706433/hook",  # 127.0.0.1 as one number
+        "https://0x7f.1/hook",
+    ],
+)
+def test_private_loopback_link_local_and_metadata_addresses_are_refused(url):
+    with pytest.raises(WebhookRefused, match=r"private or reserved|could not be resolved"):
+        target(url)
+
+
+def test_a_name_resolving_to_a_private_address_is_refused():
+    with pytest.raises(WebhookRefused, match=r"private or reserved address \(10\.1\.2\.3\)"):
+        target("https://hooks.internal.example/x", resolve=resolves_to("10.1.2.3"))
+
+
+def test_a_name_is_refused_when_any_of_its_addresses_is_private():
+    both = lambda host, port: ["93.184.215.14", "127.0.0.1"]  # noqa: E731
+    with pytest.raises(WebhookRefused):
+        target("https://hooks.example.com/x", resolve=both)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://hooks.example.com/x", "must start with https://"),
+        ("ftp://hooks.example.com/x", "must start with https://"),
+        ("hooks.example.com/x", "must start with https://"),
+        ("https://user:secret@hooks.example.com/x", "user name or password"),
+        ("https:///x", "no host"),
+        ("https://hooks.example.com:99999/x", "invalid port"),
+        ("https://hooks.example.com/" + "a" * 5000, "longer than 2000"),
+    ],
+)
+def test_malformed_urls_are_refused_with_a_reason(url, message):
+    with pytest.raises(WebhookRefused, match=message):
+        target(url, resolve=public)
+
+
+def test_an_unresolvable_host_is_refused():
+    def fails(host, port):
+        raise OSError("Name or service not known")
+
+    with pytest.raises(WebhookRefused, match="could not be resolved"):
+        target("https://nowhere.invalid/x", resolve=fails)
+
+
+def test_a_public_https_url_gives_the_checked_address_to_connect_to():
+    found = target("https://hooks.example.com:8443/x?y=1", resolve=public)
+    assert (found.host, found.port, found.address) == ("hooks.example.com", 8443, "93.184.215.14")
+    assert found.is_https
+
+
+def test_the_test_setting_allows_http_to_loopback_only():
+    assert target("http://127.0.0.1:8000/hook", allow_loopback=True).address == "127.0.0.1"
+    for url in ("http://10.0.0.5/hook", "https://169.254.169.254/", "http://[fe80::1]/"):
+        with pytest.raises(WebhookRefused):
+            target(url, allow_loopback=True)

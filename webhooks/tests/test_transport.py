@@ -1,0 +1,26 @@
+"""The sending function connects to the address the guard checked, never to a fresh lookup."""
+
+from webhooks import transport
+from webhooks.guard import Target
+
+
+def test_the_request_goes_to_the_checked_address_with_the_urls_host_header(receiver):
+    port = receiver.base_url.rsplit(":", 1)[1]
+    # A name no resolver knows: only the pinned address can have carried the request.
+    url = f"http://hooks.unresolvable.invalid:{port}/hook"
+    target = Target(url=url, host="hooks.unresolvable.invalid", port=int(port), address="127.0.0.1")
+
+    answer = transport.post(target, headers={"webhook-id": "msg_1"}, body=b"{}", timeout=2)
+
+    assert answer.status_code == 200 and answer.excerpt == "ok"
+    (received,) = receiver.received
+    assert received.headers["host"] == f"hooks.unresolvable.invalid:{port}"
+    assert received.headers["webhook-id"] == "msg_1"
+
+
+def test_a_refused_connection_is_an_answer_without_a_status(receiver):
+    target = Target(url="http://127.0.0.1:9/hook", host="127.0.0.1", port=9, address="127.0.0.1")
+
+    answer = transport.post(target, headers={}, body=b"{}", timeout=1)
+
+    assert answer.status_code is None and answer.error.startswith("ConnectError")
