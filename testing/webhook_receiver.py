@@ -1,5 +1,8 @@
 """A customer's webhook endpoint on loopback: records what it gets, answers as scripted."""
 
+import base64
+import hashlib
+import hmac
 import threading
 import time
 from contextlib import contextmanager
@@ -74,3 +77,14 @@ class WebhookReceiver:
         finally:
             server.shutdown()
             server.server_close()
+
+
+def replicate_style_valid(secret: str, headers: dict, body: bytes) -> bool:
+    """Replicate's documented check, written out here rather than borrowed from our code:
+    base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed by the decoded `whsec_` secret,
+    compared with each space-separated `v1,<signature>` of the header."""
+    key = base64.b64decode(secret.split("_", 1)[1])
+    content = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.{body.decode()}"
+    expected = base64.b64encode(hmac.new(key, content.encode(), hashlib.sha256).digest())
+    given = [part.split(",", 1)[1] for part in headers["webhook-signature"].split(" ")]
+    return any(hmac.compare_digest(expected.decode(), sig) for sig in given)

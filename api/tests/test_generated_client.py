@@ -3,6 +3,8 @@ into a temporary directory) drives a whole journey against the live server and t
 worker, with every answer parsed into the schema's models and no undeclared status."""
 
 import importlib
+import json
+import re
 import subprocess
 import sys
 
@@ -13,6 +15,8 @@ from django.urls import reverse
 
 from apikeys import services
 from generation.models import Output
+from testing.processes import wait_until
+from testing.webhook_receiver import WebhookReceiver, replicate_style_valid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,6 +31,14 @@ CONFIG = {
         "application/octet-stream",
     ),
 }
+
+
+@pytest.fixture
+def receiver(settings):
+    """The customer's endpoint on loopback, which only tests may allow."""
+    settings.WEBHOOKS_ALLOW_LOOPBACK_FOR_TESTS = True
+    with WebhookReceiver().running() as running:
+        yield running
 
 
 @pytest.fixture
@@ -55,7 +67,7 @@ def _module(package, name):
 
 
 def test_a_generated_client_creates_waits_downloads_and_reads_usage(
-    generated, live_server, client, user, celery_worker
+    generated, live_server, client, user, receiver, celery_worker
 ):
     # A key made on the site, as a customer makes one.
     client.force_login(user)
@@ -75,9 +87,8 @@ def test_a_generated_client_creates_waits_downloads_and_reads_usage(
     me = _module(generated, "api.account.me")
     models = _module(generated, "models")
 
-    created = images.sync_detailed(
-        client=api, body=models.ImageIn(prompt="a lighthouse at dawn", count=1), prefer="wait=30"
-    )
+    body = models.ImageIn(prompt="a lighthouse at dawn", count=1, webhook=receiver.url())
+    created = images.sync_detailed(client=api, body=body, prefer="wait=30")
     assert created.status_code in (200, 202), created.content
     job = created.parsed
     assert isinstance(job, models.GenerationOut)
@@ -92,8 +103,14 @@ def test_a_generated_client_creates_waits_downloads_and_reads_usage(
     assert file.status_code == 200
     assert file.content == Output.objects.get(pk=output.id).file.read()
 
-    # Webhook step: the lead adds it here when the webhooks branch lands (register an
-    # endpoint with the generated client, then assert the signed delivery of this job).
+    # The job's end reached the customer's endpoint once, signed with the secret the keys
+    # page shows, carrying the job as the schema describes it.
+    assert wait_until(lambda: receiver.received)
+    (delivered,) = receiver.received
+    keys_page = client.get(reverse("apikeys:key_list")).content.decode()
+    secret = re.search(r"whsec_[A-Za-z0-9+/=]+", keys_page).group(0)
+    assert replicate_style_valid(secret, delivered.headers, delivered.body)
+    assert models.GenerationOut.from_dict(json.loads(delivered.body)) == job
 
     report = usage.sync(client=api, days=1)
     assert isinstance(report, models.UsageOut)

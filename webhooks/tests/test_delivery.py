@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 
 from testing.processes import wait_until
+from testing.webhook_receiver import replicate_style_valid
 from webhooks import services
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryState
-
-from .conftest import replicate_style_valid
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
