@@ -17,7 +17,7 @@ from bench import stack
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def main() -> int:
+def main(only: str = "") -> int:
     with stack.scratch_dir() as scratch:
         port = stack.free_port()
         env = stack.bench_environment(media_root=str(scratch / "media"), port=port, fake_url="")
@@ -31,6 +31,11 @@ def main() -> int:
         from bench import benchmarks
 
         report = benchmarks.Report(machine=stack.machine(), date=datetime.date.today().isoformat())
+        if only == "completion":
+            user = benchmarks.seed.user_with_credits("completion@bench.example")
+            benchmarks.run_completion(report, env=env, scratch=scratch, user=user)
+            print(report.markdown())
+            return 0
         benchmarks.run_all(report, env=env, port=port, scratch=scratch)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(report.markdown())
@@ -42,4 +47,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(*sys.argv[1:2]))
