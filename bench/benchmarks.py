@@ -24,7 +24,7 @@ API_BODY = json.dumps({"prompt": "a fox reading a map", "style": "cartoon", "col
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 PIPELINE_JOBS = 50
 WEBHOOK_JOBS = 30
-COMPLETION_JOBS = 600  # one minute of Replicate's creation ceiling
+COMPLETION_JOBS = 1200  # two minutes of Replicate's creation ceiling: it must bind
 
 
 @dataclass
@@ -417,6 +417,8 @@ the signal on commit, the delivery row with the job's JSON, the broker hop to a 
 the claim, the address check and the HTTP request.
 
 - p50 {s["p50_ms"]:.1f} ms, p90 {s["p90_ms"]:.1f} ms, max {s["max_ms"]:.1f} ms
+""",
+    )
 
 
 # --- 5. Completion throughput ----------------------------------------------------------------
@@ -431,13 +433,15 @@ def completion_throughput(report: Report, user, fake) -> None:
         f"{result.rate:.1f} jobs/s",
         f"ceiling {ceiling / 60:.0f} jobs/s ({ceiling} creations/min)",
         f"{result.rate / (ceiling / 60):.0%}",
-        f"≥ {ceiling / 60:.0f} jobs/s; ≤ {ceiling} creations in any 60 s",
+        f"≥ {ceiling / 60:.0f} jobs/s; ≤ {ceiling} creations in any 60 s "
+        f"(here {result.most_created_per_minute})",
         result.rate >= ceiling / 60 and result.most_created_per_minute <= ceiling,
     )
     report.detail(
         "5. Completion throughput against Replicate's ceiling",
         f"""
-{COMPLETION_JOBS} image jobs submitted at once to a Celery worker ({stack.WORKER_CONCURRENCY}
+{COMPLETION_JOBS} image jobs (two minutes of the ceiling, so it binds) submitted at once to a
+Celery worker ({stack.WORKER_CONCURRENCY}
 processes) with the `replicate` provider against the fake Replicate server, whose predictions
 finish {completion.MODEL_SECONDS:.0f} s after creation (small PNG outputs: this row measures
 the orchestration, row 3 the 1 MB download). Poll interval

@@ -36,7 +36,9 @@ def run_batch(user, fake: TimedFake, count: int, timeout: float = 600.0) -> Comp
     deadline = time.monotonic() + timeout
     while jobs.exclude(status__in=Generation.FINISHED).exists():
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{jobs.filter(status__in=Generation.UNFINISHED).count()} unfinished")
+            raise RuntimeError(
+                f"{jobs.filter(status__in=Generation.UNFINISHED).count()} unfinished"
+            )
         time.sleep(0.2)
     if failed := jobs.exclude(status=Status.SUCCEEDED).first():
         raise RuntimeError(f"job {failed.pk} ended {failed.status!r}: {failed.error}")

@@ -60,7 +60,7 @@ def test_with_a_public_url_the_prediction_asks_for_a_completed_webhook(
 
     created = replicate.created[0]
     assert created["webhook"] == f"https://cartonify.example/webhooks/replicate/{job.pk}/"
-    assert created["webhook_events_filter"] == ["completed"]
+    assert created["webhook_events_filter"] == ["logs", "completed"]
 
 
 @pytest.mark.parametrize(
