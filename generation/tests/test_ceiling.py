@@ -33,7 +33,7 @@ def test_slots_run_out_at_the_ceiling_and_say_when_one_frees_up(settings):
     refused = creation_slot_take(member="m3")
 
     assert taken == [0, 0, 0]
-    assert 4.5 < refused <= 5.25  # the first slot frees up a window (+ margin) after it
+    assert 5.5 < refused <= 6  # the first slot frees up a window and a margin after it
 
 
 def test_a_returned_slot_can_be_taken_again(settings):
@@ -179,6 +179,7 @@ def test_a_burst_on_two_workers_never_exceeds_the_ceiling(
 
     assert set(finished.values_list("status", flat=True)) == {Status.SUCCEEDED}
     assert len(fake_replicate.creation_times) == jobs  # one prediction per job
-    assert fake_replicate.most_created_within(window) == ceiling  # reached, never passed
+    assert fake_replicate.most_created_within(window) <= ceiling
+    # The ceiling is what held the burst back: it took at least four more windows.
     first, last = min(fake_replicate.creation_times), max(fake_replicate.creation_times)
     assert last - first >= (jobs / ceiling - 1) * window

@@ -42,11 +42,6 @@ end
 return until_ms
 """
 
-# Our creation reaches Replicate a little after we log it and the provider counts
-# arrivals, so a slot frees up a little later than our own log says: 1% of the window,
-# at least a quarter of a second (a busy worker between logging and sending).
-ARRIVAL_MARGIN = 0.01
-ARRIVAL_MARGIN_MIN_MS = 250
 
 
 def creation_slot_take(*, member: str) -> float:
@@ -63,7 +58,9 @@ def creation_slot_take(*, member: str) -> float:
         settings.REPLICATE_CREATIONS_PER_MINUTE,
         window_ms,
         member,
-        max(int(window_ms * ARRIVAL_MARGIN), ARRIVAL_MARGIN_MIN_MS),
+        # Replicate counts arrivals, which lag our log by however long a busy worker takes
+        # to send: a slot frees up this much later than our own log says.
+        int(settings.REPLICATE_CREATIONS_MARGIN * 1000),
     )
     return wait_ms / 1000
 
