@@ -43,7 +43,6 @@ return until_ms
 """
 
 
-
 def creation_slot_take(*, member: str) -> float:
     """Take a creation slot: 0 when taken, else the seconds to wait before asking again."""
     redis = _redis()
