@@ -100,7 +100,7 @@ def generation_run(*, generation_id: int, attempt_id: str = "") -> None:
 
 def check_interval() -> float:
     """Seconds between checks on a running remote job: webhooks make polling a fallback."""
-    if settings.REPLICATE_WEBHOOK_BASE_URL and settings.REPLICATE_WEBHOOK_SECRET:
+    if _webhooks_on():
         return max(settings.GENERATION_POLL_INTERVAL, settings.REPLICATE_WEBHOOK_FALLBACK_POLL)
     return settings.GENERATION_POLL_INTERVAL
 
@@ -289,10 +289,14 @@ def _read(file) -> bytes:
 
 
 def _webhook_url(generation: Generation) -> str | None:
-    base = settings.REPLICATE_WEBHOOK_BASE_URL
-    if not (base and settings.REPLICATE_WEBHOOK_SECRET):
+    if not _webhooks_on():
         return None
-    return f"{base.rstrip('/')}/webhooks/replicate/{generation.pk}/"
+    base = settings.REPLICATE_WEBHOOK_BASE_URL.rstrip("/")
+    return f"{base}/webhooks/replicate/{generation.pk}/"
+
+
+def _webhooks_on() -> bool:
+    return bool(settings.REPLICATE_WEBHOOK_BASE_URL and settings.REPLICATE_WEBHOOK_SECRET)
 
 
 def generation_sweep(*, now=None) -> dict[str, int]:

@@ -126,6 +126,21 @@ def test_a_round_skips_jobs_not_yet_due(user, fake_replicate, settings):
     assert fake_replicate.requests == []
 
 
+@pytest.mark.django_db
+def test_with_webhooks_on_polling_is_only_a_fallback(user, fake_replicate, settings):
+    settings.REPLICATE_WEBHOOK_BASE_URL = "https://cartonify.example"
+    settings.GENERATION_POLL_INTERVAL = 0.5
+    fake_replicate.polls_before_done = 5
+    job = running_remote_job(user)
+
+    services.remote_jobs_check()
+
+    job.refresh_from_db()
+    assert job.status == Status.RUNNING
+    waits = (job.next_check_at - timezone.now()).total_seconds()
+    assert 25 < waits <= settings.REPLICATE_WEBHOOK_FALLBACK_POLL
+
+
 # --- Webhooks -------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ IMAGES = GenerationRequest(kind="image", prompt="a heron in the rain", count=2)
 @pytest.fixture
 def replicate(fake_replicate, settings):
     settings.GENERATION_POLL_INTERVAL = 0
+    settings.REPLICATE_WEBHOOK_FALLBACK_POLL = 0
     return fake_replicate
 
 
