@@ -152,6 +152,15 @@ class GenerationOut(Schema):
     edit_operation: str
     source_image_id: int | None
     error: str
+    progress: int | None = Field(
+        ...,
+        ge=0,
+        le=100,
+        description="Percent done while running (null until the model reports); 100 on success.",
+    )
+    logs_excerpt: str = Field(
+        ..., description="The model's latest log line or the renderer's stage, while it works."
+    )
     enhanced_prompt: str = Field(..., description="The improved prompt (prompt enhancement jobs).")
     credits_charged: int
     created_at: datetime

@@ -52,6 +52,8 @@ def generation_json(request, generation: Generation) -> dict:
         "edit_operation": generation.edit_operation,
         "source_image_id": generation.source_output_id,
         "error": generation.error,
+        "progress": generation.progress,
+        "logs_excerpt": generation.logs_excerpt,
         "enhanced_prompt": generation.result_text,
         "credits_charged": generation.credits_charged,
         "created_at": generation.created_at.isoformat(),

@@ -17,13 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from cartonify.celery import ping
 from generation.gallery_cache import gallery_changed
 
-from . import load, pipeline, seed, stack, webhook_delivery
+from . import completion, load, pipeline, seed, stack, webhook_delivery
 
 FORM = "kind=image&prompt=a+fox+reading+a+map&style=cartoon&color=vibrant&size=512&count=1"
 API_BODY = json.dumps({"prompt": "a fox reading a map", "style": "cartoon", "color": "vibrant"})
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 PIPELINE_JOBS = 50
 WEBHOOK_JOBS = 30
+COMPLETION_JOBS = 1200  # two minutes of Replicate's creation ceiling: it must bind
 
 
 @dataclass
@@ -89,6 +90,20 @@ def run_all(report: Report, *, env: dict, port: int, scratch: Path) -> None:
             _wait_for_worker()
             pipeline_overhead(report, users, fake)
             webhook_latency(report, users)
+    run_completion(report, env=env, scratch=scratch, user=users["completion"])
+
+
+def run_completion(report: Report, *, env: dict, scratch: Path, user) -> None:
+    """Row 5 alone needs only a user, a worker and the fake (`bench/run.py completion`)."""
+    with completion_fake().running() as fake:
+        worker_env = {**env, "REPLICATE_BASE_URL": fake.base_url}
+        with stack.celery_worker(worker_env, scratch / "worker-completion.log"):
+            _wait_for_worker()
+            completion_throughput(report, user, fake)
+
+
+def completion_fake() -> pipeline.TimedFake:
+    return pipeline.TimedFake(api_token=pipeline.API_TOKEN, webhook_secret=pipeline.WEBHOOK_SECRET)
 
 
 def _seed() -> dict:
@@ -99,6 +114,7 @@ def _seed() -> dict:
     users["intake"] = seed.user_with_credits("intake@bench.example")
     users["pipeline"] = seed.user_with_credits("pipeline@bench.example")
     users["webhooks"] = seed.user_with_credits("webhooks@bench.example")
+    users["completion"] = seed.user_with_credits("completion@bench.example")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would leave a settled table
     return users
@@ -401,5 +417,39 @@ the signal on commit, the delivery row with the job's JSON, the broker hop to a 
 the claim, the address check and the HTTP request.
 
 - p50 {s["p50_ms"]:.1f} ms, p90 {s["p90_ms"]:.1f} ms, max {s["max_ms"]:.1f} ms
+""",
+    )
+
+
+# --- 5. Completion throughput ----------------------------------------------------------------
+
+
+def completion_throughput(report: Report, user, fake) -> None:
+    load_before = _load_average()
+    result = completion.run_batch(user, fake, COMPLETION_JOBS)
+    ceiling = pipeline.settings.REPLICATE_CREATIONS_PER_MINUTE
+    report.row(
+        f"5. Completion, {COMPLETION_JOBS} jobs, 5 s model, 2 worker processes: jobs/s",
+        f"{result.rate:.1f} jobs/s",
+        f"ceiling {ceiling / 60:.0f} jobs/s ({ceiling} creations/min)",
+        f"{result.rate / (ceiling / 60):.0%}",
+        f"≥ {ceiling / 60:.0f} jobs/s; ≤ {ceiling} creations in any 60 s "
+        f"(here {result.most_created_per_minute})",
+        result.rate >= ceiling / 60 and result.most_created_per_minute <= ceiling,
+    )
+    report.detail(
+        "5. Completion throughput against Replicate's ceiling",
+        f"""
+{COMPLETION_JOBS} image jobs (two minutes of the ceiling, so it binds) submitted at once to a
+Celery worker ({stack.WORKER_CONCURRENCY}
+processes) with the `replicate` provider against the fake Replicate server, whose predictions
+finish {completion.MODEL_SECONDS:.0f} s after creation (small PNG outputs: this row measures
+the orchestration, row 3 the 1 MB download). Poll interval
+{pipeline.settings.GENERATION_POLL_INTERVAL:.1f} s, no webhooks (no public URL).
+
+- First submission → last job `succeeded`: {result.seconds:.1f} s, {result.rate:.2f} jobs/s
+- Most predictions created within any 60 s (the fake's own log): {result.most_created_per_minute}
+  (ceiling {ceiling})
+- Load average (1/5/15 min) before this row: {load_before}, after: {_load_average()}
 """,
     )

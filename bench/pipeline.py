@@ -25,14 +25,14 @@ class TimedFake(FakeReplicate):
 
     def handle(self, method, path, headers, body):
         started = time.time()
-        status, payload = super().handle(method, path, headers, body)
+        status, payload, extra = super().handle(method, path, headers, body)
         took = time.time() - started
         if isinstance(payload, dict) and payload.get("id") and method == "POST":
             prediction = payload["id"]
         else:
             prediction = next((p for p in path.split("/") if p in self.predictions), "")
         self.spent.setdefault(prediction, []).append((f"{method} {path}", started, took))
-        return status, payload
+        return status, payload, extra
 
 
 @dataclass(frozen=True)

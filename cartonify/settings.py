@@ -400,6 +400,14 @@ REPLICATE_WEBHOOK_SECRET = env("REPLICATE_WEBHOOK_SECRET", default="")
 # secret are both set; a polling fallback always runs.
 REPLICATE_WEBHOOK_BASE_URL = env("REPLICATE_WEBHOOK_BASE_URL", default="")
 REPLICATE_WEBHOOK_TOLERANCE = env.int("REPLICATE_WEBHOOK_TOLERANCE", default=300)
+# Replicate's account-wide ceiling on prediction creations, shared by every worker through
+# Redis; the window is a setting only so tests can shrink a minute.
+REPLICATE_CREATIONS_PER_MINUTE = env.int("REPLICATE_CREATIONS_PER_MINUTE", default=600)
+REPLICATE_CREATIONS_WINDOW = env.float("REPLICATE_CREATIONS_WINDOW", default=60.0)
+# Seconds a slot is held past the window: our creations reach Replicate a little late.
+REPLICATE_CREATIONS_MARGIN = env.float("REPLICATE_CREATIONS_MARGIN", default=1.0)
+# With webhooks on, the poller only checks on a running job this often (seconds).
+REPLICATE_WEBHOOK_FALLBACK_POLL = env.float("REPLICATE_WEBHOOK_FALLBACK_POLL", default=30.0)
 REPLICATE_MODELS = {
     "image": env("REPLICATE_MODEL_IMAGE", default="black-forest-labs/flux-schnell"),
     "edit": env("REPLICATE_MODEL_EDIT", default="black-forest-labs/flux-kontext-pro"),
@@ -426,6 +434,9 @@ GENERATION_MAX_UPLOAD_BYTES = env.int("GENERATION_MAX_UPLOAD_BYTES", default=10 
 GENERATION_MAX_IMAGE_PIXELS = env.int("GENERATION_MAX_IMAGE_PIXELS", default=40_000_000)
 GENERATION_TIMEOUT = env.int("GENERATION_TIMEOUT", default=10 * 60)
 GENERATION_POLL_INTERVAL = env.float("GENERATION_POLL_INTERVAL", default=2.0)
+# A job the provider keeps throttling (HTTP 429) waits queued this long at most, then fails
+# and is refunded.
+GENERATION_QUEUE_TIMEOUT = env.int("GENERATION_QUEUE_TIMEOUT", default=15 * 60)
 GENERATION_RATE_LIMIT = env("GENERATION_RATE_LIMIT", default="10/h")
 GENERATION_ENHANCE_RATE_LIMIT = env("GENERATION_ENHANCE_RATE_LIMIT", default="30/h")
 # The prompt safety check (generation/safety.py) and terms to refuse besides its list.

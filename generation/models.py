@@ -50,6 +50,9 @@ def word_patterns(words: list[str]) -> list[str]:
     return [rf"\b{word}\b" for word in words[:-1]] + [rf"\b{words[-1]}"]
 
 
+LOGS_EXCERPT_MAX = 200
+
+
 class GenerationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -57,6 +60,24 @@ class GenerationQuerySet(models.QuerySet):
     def charged(self):
         """Jobs whose credits stay spent: failed and canceled jobs are refunded."""
         return self.exclude(status__in=Generation.REFUNDED)
+
+    def awaiting_provider(self):
+        """Running jobs a remote provider is working on."""
+        return self.filter(status=Status.RUNNING).exclude(provider_job_id="")
+
+    def record_progress(self, percent: int | None, excerpt: str) -> int:
+        """Note how far running jobs have got; a late report never moves a bar back."""
+        running = self.filter(status=Status.RUNNING)
+        fields = {"logs_excerpt": excerpt[:LOGS_EXCERPT_MAX]}
+        if percent is not None:
+            running = running.exclude(progress__gt=percent)
+            fields["progress"] = max(0, min(percent, 100))
+        return running.update(**fields)
+
+    def due_for_check(self, now):
+        return self.awaiting_provider().filter(
+            models.Q(next_check_at__isnull=True) | models.Q(next_check_at__lte=now)
+        )
 
     def matching_prompt(self, text: str):
         """Jobs whose prompt has every word of `text`, in any order; the last word may be
@@ -120,6 +141,12 @@ class Generation(models.Model):
     # its worker died may take the job over.
     claimed_by = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # How far a running job is (0-100, None: unknown yet) and the line that said so: a
+    # remote model's last log line or the offline renderer's stage.
+    progress = models.PositiveSmallIntegerField(null=True, blank=True)
+    logs_excerpt = models.CharField(max_length=LOGS_EXCERPT_MAX, blank=True)
+    # When the poller next asks the provider about this running remote job.
+    next_check_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     result_text = models.TextField(blank=True)
     credits_charged = models.PositiveIntegerField(default=0)
@@ -136,6 +163,11 @@ class Generation(models.Model):
         indexes = [
             models.Index(fields=["user", "-id"], name="generation_user_newest"),
             models.Index(fields=["status", "started_at"], name="generation_status_started"),
+            models.Index(
+                fields=["next_check_at"],
+                name="generation_running_next_check",
+                condition=models.Q(status="running"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -189,6 +221,10 @@ class Generation(models.Model):
             return ""
         source = f"image #{self.source_output_id}" if self.source_output_id else "an upload"
         return f"Animated from {source}"
+
+    @property
+    def shows_progress(self) -> bool:
+        return self.status == Status.RUNNING and self.progress is not None
 
     @property
     def reference(self) -> str:

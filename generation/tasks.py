@@ -16,15 +16,25 @@ def run_generation(self, generation_id: int) -> None:
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
 
 
+@shared_task(name="generation.check_remote_jobs")
+def check_remote_jobs(loop: str = "") -> None:
+    services.remote_jobs_poll(loop=loop)
+
+
+@shared_task
+def finish_generation(generation_id: int, payload: dict) -> None:
+    services.generation_finish_from_prediction(generation_id=generation_id, payload=payload)
+
+
+# The names earlier releases queued; kept so messages in the broker during a deploy run.
 @shared_task
 def poll_generation(generation_id: int) -> None:
-    if services.generation_poll(generation_id=generation_id):
-        services.schedule_poll(generation_id)
+    services.poller_wake()
 
 
 @shared_task
 def finish_generation_from_webhook(generation_id: int, payload: dict) -> None:
-    services.generation_finish_from_webhook(generation_id=generation_id, payload=payload)
+    finish_generation(generation_id, payload)
 
 
 @shared_task(name="generation.sweep")

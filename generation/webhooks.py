@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from cartonify.metrics.instruments import counts_replicate_webhooks
 
+from . import services
 from .models import Generation, ReplicateWebhookEvent
 from .providers import InvalidWebhook
 from .providers.replicate import verify_webhook
-from .tasks import finish_generation_from_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ def replicate_webhook(request, pk):
             )
     except IntegrityError:
         return HttpResponse("duplicate")
-    # The outputs are downloaded by a worker, not while Replicate waits for our answer.
-    transaction.on_commit(lambda: finish_generation_from_webhook.delay(generation.pk, payload))
+    # Progress is noted now; the outputs are downloaded by a worker, not while Replicate
+    # waits for our answer.
+    services.generation_hear_back(generation=generation, payload=payload)
     return HttpResponse("ok")

@@ -8,9 +8,13 @@ plain attributes, set before the provider asks:
     fake_replicate.output_status = 404       # output URLs answer 404
     fake_replicate.output_size = (600, 600)  # ~1 MB of incompressible PNG per output
     fake_replicate.api_status = 500          # every /v1 call fails with this status
+    fake_replicate.model_seconds = 5.0       # final 5 s after creation, whatever the polls
+    fake_replicate.throttle(seconds=3, retry_after=1)  # creations answer 429 for 3 s
 
 and what happened is recorded: `created` (request bodies of new predictions),
-`canceled` (ids), `requests` (every request), `served` (URL -> bytes of outputs).
+`creation_times` (time.time() of each prediction made), `throttled` (creations
+answered 429), `canceled` (ids), `requests` (every request), `served` (URL -> bytes
+of outputs). Running predictions print tqdm bars in `logs`, as Replicate's models do.
 """
 
 import base64
@@ -71,10 +75,16 @@ class FakeReplicate:
     output_single: bool = False  # output is one URL rather than a list of them
     text_output: list[str] | None = None  # tokens for text models; None: DEFAULT_TOKENS
     api_status: int | None = None
+    model_seconds: float | None = None  # None: final after `polls_before_done` polls
+    log_steps: int = 20  # steps of the tqdm bar a running prediction prints
+    throttled_until: float = 0.0  # time.time() before which creations answer 429
+    retry_after: int | None = None  # the Retry-After header of those 429s, if any
     # Records.
     requests: list[Recorded] = field(default_factory=list)
     predictions: dict[str, dict] = field(default_factory=dict)
     canceled: list[str] = field(default_factory=list)
+    creation_times: list[float] = field(default_factory=list)
+    throttled: list[float] = field(default_factory=list)
     served: dict[str, bytes] = field(default_factory=dict)
     base_url: str = ""
 
@@ -103,6 +113,22 @@ class FakeReplicate:
             server.server_close()
 
     # --- For tests -----------------------------------------------------------------
+
+    def throttle(self, *, seconds: float, retry_after: int | None = None) -> None:
+        """Answer prediction creations with 429 for `seconds` from now."""
+        with self._lock:
+            self.throttled_until = time.time() + seconds
+            self.retry_after = retry_after
+
+    def most_created_within(self, window: float) -> int:
+        """The most predictions created within any `window` seconds (a sliding window)."""
+        times = sorted(self.creation_times)
+        most, first = 0, 0
+        for last, when in enumerate(times):
+            while when - times[first] >= window:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
     def finish(self, prediction_id: str, outcome: str | None = None) -> dict:
         """Bring a prediction to its final state now; returns its JSON."""
@@ -135,7 +161,7 @@ class FakeReplicate:
 
     # --- The API ---------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, headers: dict, body: Any) -> tuple[int, Any]:
+    def handle(self, method: str, path: str, headers: dict, body: Any) -> tuple[int, Any, dict]:
         with self._lock:
             self.requests.append(Recorded(method, path, headers, body))
             if path.startswith("/files/"):
@@ -144,9 +170,17 @@ class FakeReplicate:
                 return _problem(401, "Unauthenticated", "Invalid API token")
             if self.api_status is not None:
                 return _problem(self.api_status, "Server error", "The fake was told to fail.")
+            if _creates(method, path) and time.time() < self.throttled_until:
+                return self._too_many()
             return self._route(method, path, body)
 
-    def _route(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+    def _too_many(self) -> tuple[int, Any, dict]:
+        self.throttled.append(time.time())
+        headers = {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+        status, payload, _ = _problem(429, "Too Many Requests", "Request was throttled.")
+        return status, payload, headers
+
+    def _route(self, method: str, path: str, body: Any) -> tuple[int, Any, dict]:
         if method == "POST" and (
             match := re.fullmatch(r"/v1/models/([^/]+/[^/]+)/predictions", path)
         ):
@@ -159,7 +193,7 @@ class FakeReplicate:
             return self._cancel(match[1])
         return _problem(404, "Not found", f"No route for {method} {path}")
 
-    def _create(self, model: str, body: dict) -> tuple[int, Any]:
+    def _create(self, model: str, body: dict) -> tuple[int, Any, dict]:
         prediction_id = uuid.uuid4().hex[:20]
         prediction = {
             "id": prediction_id,
@@ -184,34 +218,59 @@ class FakeReplicate:
             prediction["webhook"] = body["webhook"]
             prediction["webhook_events_filter"] = body.get("webhook_events_filter")
         self.predictions[prediction_id] = prediction
-        return 201, _public(prediction)
+        self.creation_times.append(time.time())
+        prediction["created"] = self.creation_times[-1]
+        return 201, _public(prediction), {}
 
-    def _get(self, prediction_id: str) -> tuple[int, Any]:
+    def _get(self, prediction_id: str) -> tuple[int, Any, dict]:
         prediction = self.predictions.get(prediction_id)
         if prediction is None:
             return _problem(404, "Not found", "No such prediction")
         prediction["polls"] += 1
         if prediction["status"] in ("starting", "processing"):
-            if prediction["polls"] > self.polls_before_done:
+            if self._done(prediction):
                 self._finish(prediction, self.next_outcome)
             else:
                 prediction["status"] = "processing"
-        return 200, _public(prediction)
+                prediction["logs"] = self._logs(prediction)
+        return 200, _public(prediction), {}
 
-    def _cancel(self, prediction_id: str) -> tuple[int, Any]:
+    def _done(self, prediction: dict) -> bool:
+        if self.model_seconds is not None:
+            return time.time() - prediction["created"] >= self.model_seconds
+        return prediction["polls"] > self.polls_before_done
+
+    def _fraction_done(self, prediction: dict) -> float:
+        if self.model_seconds:
+            return min((time.time() - prediction["created"]) / self.model_seconds, 1.0)
+        return min(prediction["polls"] / (self.polls_before_done + 1), 1.0)
+
+    def _logs(self, prediction: dict, fraction: float | None = None) -> str:
+        """tqdm's bar, one line per step so far, as Replicate's diffusion models print it."""
+        done = self._fraction_done(prediction) if fraction is None else fraction
+        total = self.log_steps
+        lines = ["Using seed: 1234"]
+        for step in range(int(done * total) + 1):
+            percent = step * 100 // total
+            bar = ("█" * (step * 10 // total)).ljust(10)
+            lines.append(f"{percent:3d}%|{bar}| {step}/{total} [00:01<00:01, 4.1it/s]")
+        return "\n".join(lines) + "\n"
+
+    def _cancel(self, prediction_id: str) -> tuple[int, Any, dict]:
         prediction = self.predictions.get(prediction_id)
         if prediction is None:
             return _problem(404, "Not found", "No such prediction")
         self.canceled.append(prediction_id)
         if prediction["status"] in ("starting", "processing"):
             self._finish(prediction, "canceled")
-        return 200, _public(prediction)
+        return 200, _public(prediction), {}
 
     def _finish(self, prediction: dict, outcome: str) -> None:
         prediction["status"] = outcome
         prediction["completed_at"] = "2026-11-25T10:00:05.000Z"
         if outcome == "succeeded":
             prediction["output"] = self._output(prediction)
+            prediction["logs"] = self._logs(prediction, fraction=1.0)
         elif outcome == "failed":
             prediction["error"] = self.error
 
@@ -228,19 +287,23 @@ class FakeReplicate:
             urls.append(url)
         return urls[0] if self.output_single or video else urls
 
-    def _file(self, path: str) -> tuple[int, Any]:
+    def _file(self, path: str) -> tuple[int, Any, dict]:
         url = self.base_url + path
         if self.output_status != 200 or url not in self.served:
-            return self.output_status if self.output_status != 200 else 404, b"no such file"
-        return 200, self.served[url]
+            return self.output_status if self.output_status != 200 else 404, b"no such file", {}
+        return 200, self.served[url], {}
+
+
+def _creates(method: str, path: str) -> bool:
+    return method == "POST" and path.endswith("/predictions")
 
 
 def _public(prediction: dict) -> dict:
-    return {key: value for key, value in prediction.items() if key != "polls"}
+    return {key: value for key, value in prediction.items() if key not in ("polls", "created")}
 
 
-def _problem(status: int, title: str, detail: str) -> tuple[int, Any]:
-    return status, {"title": title, "detail": detail, "status": status}
+def _problem(status: int, title: str, detail: str) -> tuple[int, Any, dict]:
+    return status, {"title": title, "detail": detail, "status": status}, {}
 
 
 def _make_file(fmt: str, size: tuple[int, int], seed: str) -> bytes:
@@ -269,9 +332,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(raw) if raw else None
         headers = {key.lower(): value for key, value in self.headers.items()}
         path = self.path.split("?", 1)[0]
-        status, payload = self.server.fake.handle(method, path, headers, body)  # type: ignore[attr-defined]
+        status, payload, extra = self.server.fake.handle(method, path, headers, body)  # type: ignore[attr-defined]
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
+        for name, value in extra.items():
+            self.send_header(name, value)
         binary = isinstance(payload, bytes)
         self.send_header(
             "Content-Type", "application/octet-stream" if binary else "application/json"

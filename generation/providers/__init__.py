@@ -11,9 +11,12 @@ from .base import (
     JobSpec,
     Outcome,
     OutputFile,
+    ProgressReport,
     Provider,
     ProviderError,
+    Snapshot,
     Started,
+    Throttled,
 )
 
 __all__ = [
@@ -22,9 +25,12 @@ __all__ = [
     "JobSpec",
     "Outcome",
     "OutputFile",
+    "ProgressReport",
     "Provider",
     "ProviderError",
+    "Snapshot",
     "Started",
+    "Throttled",
     "get_provider",
 ]
 

@@ -8,14 +8,18 @@ from .lifecycle import (
     generation_claim,
     generation_complete,
     generation_fail,
-    generation_finish_from_webhook,
-    generation_poll,
     generation_run,
     generation_sweep,
-    schedule_poll,
     spec_for,
 )
 from .outputs import output_delete, output_set_favorite
+from .poller import poller_wake
+from .remote import (
+    generation_finish_from_prediction,
+    generation_hear_back,
+    remote_jobs_check,
+    remote_jobs_poll,
+)
 from .submit import (
     GenerationRequest,
     generation_request_check,
@@ -31,8 +35,8 @@ __all__ = [
     "generation_claim",
     "generation_complete",
     "generation_fail",
-    "generation_finish_from_webhook",
-    "generation_poll",
+    "generation_finish_from_prediction",
+    "generation_hear_back",
     "generation_request_check",
     "generation_retry",
     "generation_run",
@@ -40,8 +44,10 @@ __all__ = [
     "generation_sweep",
     "output_delete",
     "output_set_favorite",
+    "poller_wake",
+    "remote_jobs_check",
+    "remote_jobs_poll",
     "request_from",
-    "schedule_poll",
     "spec_for",
     "validate_request",
 ]

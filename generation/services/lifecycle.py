@@ -4,8 +4,8 @@ Providers are never called inside a transaction: claim the job, commit, call
 out, then record the result in a new short transaction.
 """
 
-import contextlib
 import logging
+import random
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,9 +27,11 @@ from ..providers import (
     Outcome,
     OutputFile,
     ProviderError,
+    Throttled,
     get_provider,
 )
 from ..signals import announce, generation_finished, generation_started
+from .poller import poller_wake
 from .submit import enqueue
 
 logger = logging.getLogger(__name__)
@@ -39,17 +41,25 @@ def generation_claim(*, generation_id: int, attempt_id: str = "") -> bool:
     """Move a queued job to running; exactly one caller wins.
 
     A redelivered task (same `attempt_id`, its first worker killed mid-job) may take
-    over the running job it had claimed: the job has recorded nothing yet.
+    over the running job it had claimed: the job has recorded nothing yet. A job waiting
+    for its turn after a 429 is claimed only from its turn on, so an early duplicate of
+    its task (the sweeper's) ends here instead of doubling the attempts.
     """
-    claimable = Q(status=Status.QUEUED)
+    now = timezone.now()
+    its_turn = Q(next_check_at__isnull=True) | Q(next_check_at__lte=now + CLOCK_SKEW)
+    claimable = Q(status=Status.QUEUED) & its_turn
     if attempt_id:
         claimable |= Q(status=Status.RUNNING, claimed_by=attempt_id)
     claimed = Generation.objects.filter(claimable, pk=generation_id).update(
-        status=Status.RUNNING, started_at=timezone.now(), claimed_by=attempt_id
+        status=Status.RUNNING, started_at=now, claimed_by=attempt_id, next_check_at=None
     )
     if claimed == 1:
         announce(generation_started, generation_id=generation_id)
     return claimed == 1
+
+
+# Workers' clocks differ a little: a task due at its turn may run just before it.
+CLOCK_SKEW = timedelta(seconds=1)
 
 
 def generation_run(*, generation_id: int, attempt_id: str = "") -> None:
@@ -58,14 +68,21 @@ def generation_run(*, generation_id: int, attempt_id: str = "") -> None:
         return
     generation = Generation.objects.get(pk=generation_id)
     if generation.provider_job_id:
-        schedule_poll(generation_id)  # started remotely before a crash: wait for it there
+        poller_wake()  # started remotely before a crash: wait for it there
         return
     provider = get_provider(generation.provider)
     try:
-        started = provider.start(spec_for(generation), webhook_url=_webhook_url(generation))
+        started = provider.start(
+            spec_for(generation),
+            webhook_url=_webhook_url(generation),
+            report=_progress_recorder(generation_id),
+        )
         if started.outcome is not None:
             generation_complete(generation_id=generation_id, outcome=started.outcome)
             return
+    except Throttled as throttled:
+        _wait_for_turn(generation, seconds=throttled.retry_after)
+        return
     except (ProviderError, StorageUnavailable) as error:
         if isinstance(error, ProviderError) and error.permanent:
             generation_fail(generation_id=generation_id, reason=str(error))
@@ -74,60 +91,47 @@ def generation_run(*, generation_id: int, attempt_id: str = "") -> None:
             status=Status.QUEUED
         )
         raise
-    Generation.objects.filter(pk=generation_id).update(provider_job_id=started.provider_job_id)
-    schedule_poll(generation_id)
+    Generation.objects.filter(pk=generation_id).update(
+        provider_job_id=started.provider_job_id,
+        next_check_at=timezone.now() + timedelta(seconds=check_interval()),
+    )
+    poller_wake()
 
 
-def schedule_poll(generation_id: int) -> None:
-    from ..tasks import poll_generation
+def check_interval() -> float:
+    """Seconds between checks on a running remote job: webhooks make polling a fallback."""
+    if _webhooks_on():
+        return max(settings.GENERATION_POLL_INTERVAL, settings.REPLICATE_WEBHOOK_FALLBACK_POLL)
+    return settings.GENERATION_POLL_INTERVAL
 
-    poll_generation.apply_async((generation_id,), countdown=settings.GENERATION_POLL_INTERVAL)
+
+def _progress_recorder(generation_id: int):
+    def record(percent: int, stage: str) -> None:
+        Generation.objects.filter(pk=generation_id).record_progress(percent, stage)
+
+    return record
 
 
-def generation_finish_from_webhook(*, generation_id: int, payload: dict) -> None:
-    generation = Generation.objects.get(pk=generation_id)
-    if generation.is_finished or payload.get("id") != generation.provider_job_id:
+def _wait_for_turn(generation: Generation, *, seconds: float) -> None:
+    """The provider is throttling new jobs: put this one back in the queue for later,
+    uncharged by the provider and still paid for here, until GENERATION_QUEUE_TIMEOUT
+    has passed since it was submitted; then end it and give its credits back."""
+    waited = (timezone.now() - generation.created_at).total_seconds()
+    if waited + seconds > settings.GENERATION_QUEUE_TIMEOUT:
+        generation_fail(
+            generation_id=generation.pk,
+            reason="The model's provider stayed too busy to take this job. Your credits are back.",
+        )
         return
-    try:
-        outcome = get_provider(generation.provider).outcome_from_webhook(payload)
-    except ProviderError as error:
-        if error.permanent:
-            generation_fail(generation_id=generation_id, reason=str(error))
-        return  # a transient failure is left to the poller
-    if outcome is not None:
-        with contextlib.suppress(StorageUnavailable):  # the poller stores them later
-            generation_complete(generation_id=generation_id, outcome=outcome)
-
-
-def generation_poll(*, generation_id: int) -> bool:
-    """Ask the provider how a remote job is doing. Returns True when it should ask again."""
-    generation = Generation.objects.get(pk=generation_id)
-    if generation.is_finished or not generation.provider_job_id:
-        return False
-    provider = get_provider(generation.provider)
-    if _timed_out(generation):
-        _cancel_remote(provider, generation.provider_job_id)
-        generation_fail(generation_id=generation_id, reason="The model took too long to answer.")
-        return False
-    try:
-        outcome = provider.poll(generation.provider_job_id)
-    except ProviderError as error:
-        if error.permanent:
-            generation_fail(generation_id=generation_id, reason=str(error))
-            return False
-        return True
-    if outcome is None:
-        return True
-    try:
-        generation_complete(generation_id=generation_id, outcome=outcome)
-    except StorageUnavailable:
-        return True  # the provider keeps its files for an hour; the timeout bounds it
-    return False
-
-
-def _timed_out(generation: Generation) -> bool:
-    started = generation.started_at or generation.created_at
-    return (timezone.now() - started).total_seconds() > settings.GENERATION_TIMEOUT
+    # Spread out: jobs told to wait the same time would all come back at once.
+    delay = seconds + random.uniform(0, min(seconds, 1.0))
+    requeued = Generation.objects.filter(pk=generation.pk, status=Status.RUNNING).update(
+        status=Status.QUEUED,
+        next_check_at=timezone.now() + timedelta(seconds=delay),
+        logs_excerpt="Waiting for the provider to take new jobs",
+    )
+    if requeued:
+        enqueue(generation.pk, countdown=delay)
 
 
 def generation_complete(*, generation_id: int, outcome: Outcome) -> bool:
@@ -199,7 +203,8 @@ def _record_success(generation_id: int, outputs: list[Output], text: str) -> boo
     generation.status = Status.SUCCEEDED
     generation.result_text = text[: settings.GENERATION_PROMPT_MAX_LENGTH]
     generation.finished_at = timezone.now()
-    generation.save(update_fields=["status", "result_text", "finished_at"])
+    generation.progress = 100
+    generation.save(update_fields=["status", "result_text", "finished_at", "progress"])
     announce(generation_finished, generation_id=generation_id)
     return True
 
@@ -239,11 +244,12 @@ def generation_cancel(*, generation: Generation, by) -> Generation:
         reason = "Canceled by you." if by.pk == locked.user_id else "Canceled by support."
         _end_without_outputs(locked, reason=reason, status=Status.CANCELED)
     if locked.provider_job_id:  # after the commit: never call a provider inside a transaction
-        _cancel_remote(get_provider(locked.provider), locked.provider_job_id)
+        cancel_remote(get_provider(locked.provider), locked.provider_job_id)
     return locked
 
 
-def _cancel_remote(provider, provider_job_id: str) -> None:
+def cancel_remote(provider, provider_job_id: str) -> None:
+    """Ask the provider to stop a job; a provider that cannot is only logged."""
     try:
         provider.cancel(provider_job_id)
     except ProviderError:
@@ -283,22 +289,30 @@ def _read(file) -> bytes:
 
 
 def _webhook_url(generation: Generation) -> str | None:
-    base = settings.REPLICATE_WEBHOOK_BASE_URL
-    if not (base and settings.REPLICATE_WEBHOOK_SECRET):
+    if not _webhooks_on():
         return None
-    return f"{base.rstrip('/')}/webhooks/replicate/{generation.pk}/"
+    base = settings.REPLICATE_WEBHOOK_BASE_URL.rstrip("/")
+    return f"{base}/webhooks/replicate/{generation.pk}/"
+
+
+def _webhooks_on() -> bool:
+    return bool(settings.REPLICATE_WEBHOOK_BASE_URL and settings.REPLICATE_WEBHOOK_SECRET)
 
 
 def generation_sweep(*, now=None) -> dict[str, int]:
     """Recover jobs that a lost broker message or a killed worker left behind.
 
     Queued jobs older than a minute are sent again (claiming makes a duplicate
-    harmless); running jobs past the timeout are failed and refunded.
+    harmless) unless they wait for a turn the provider gave them; running jobs past the
+    timeout are failed and refunded; the remote-job poller is woken if it was lost.
     """
     now = now or timezone.now()
-    stale_queued = Generation.objects.filter(
-        status=Status.QUEUED, created_at__lt=now - timedelta(seconds=60)
-    ).values_list("pk", flat=True)
+    a_minute_ago = now - timedelta(seconds=60)
+    stale_queued = (
+        Generation.objects.filter(status=Status.QUEUED, created_at__lt=a_minute_ago)
+        .filter(Q(next_check_at__isnull=True) | Q(next_check_at__lt=a_minute_ago))
+        .values_list("pk", flat=True)
+    )
     requeued = 0
     for generation_id in stale_queued:
         enqueue(generation_id)
@@ -311,4 +325,6 @@ def generation_sweep(*, now=None) -> dict[str, int]:
         generation_fail(generation_id=pk, reason="The job was interrupted. Your credits are back.")
         for pk in overdue
     )
+    if Generation.objects.awaiting_provider().exists():
+        poller_wake()
     return {"requeued": requeued, "failed": failed}

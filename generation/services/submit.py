@@ -248,11 +248,11 @@ def _checked_mask(request, *, source_output, source_bytes, mask) -> bytes | None
     return mask
 
 
-def enqueue(generation_id: int) -> None:
+def enqueue(generation_id: int, *, countdown: float = 0) -> None:
     from ..tasks import run_generation
 
     try:
-        run_generation.delay(generation_id)
+        run_generation.apply_async((generation_id,), countdown=countdown or None)
     except Exception:
         # The job is committed and paid for; the sweeper sends queued jobs again.
         logger.exception("could not queue generation %s; left for the sweeper", generation_id)

@@ -53,11 +53,11 @@ def test_no_webhook_is_sent_without_a_webhook_url(provider, fake_replicate):
     assert "webhook_events_filter" not in fake_replicate.created[0]
 
 
-def test_the_webhook_asks_only_for_completion(provider, fake_replicate):
+def test_the_webhook_asks_for_logs_and_completion(provider, fake_replicate):
     provider.start(JobSpec(kind="image", prompt="a fox"), webhook_url="https://example.com/hook/1")
     body = fake_replicate.created[0]
     assert body["webhook"] == "https://example.com/hook/1"
-    assert body["webhook_events_filter"] == ["completed"]
+    assert body["webhook_events_filter"] == ["logs", "completed"]
 
 
 def test_poll_waits_while_the_model_runs_then_downloads_the_outputs(provider, fake_replicate):

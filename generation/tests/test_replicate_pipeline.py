@@ -19,6 +19,7 @@ IMAGES = GenerationRequest(kind="image", prompt="a heron in the rain", count=2)
 @pytest.fixture
 def replicate(fake_replicate, settings):
     settings.GENERATION_POLL_INTERVAL = 0
+    settings.REPLICATE_WEBHOOK_FALLBACK_POLL = 0
     return fake_replicate
 
 
@@ -60,7 +61,7 @@ def test_with_a_public_url_the_prediction_asks_for_a_completed_webhook(
 
     created = replicate.created[0]
     assert created["webhook"] == f"https://cartonify.example/webhooks/replicate/{job.pk}/"
-    assert created["webhook_events_filter"] == ["completed"]
+    assert created["webhook_events_filter"] == ["logs", "completed"]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,16 @@ from django.conf import settings
 from PIL import Image
 
 from ...options import MAX_COUNT
-from ..base import KINDS, JobSpec, Outcome, OutputFile, ProviderError, Started
+from ..base import (
+    KINDS,
+    JobSpec,
+    Outcome,
+    OutputFile,
+    ProgressReport,
+    ProviderError,
+    Snapshot,
+    Started,
+)
 from .animation import animate_still
 from .artwork import render_clip, render_picture
 from .edits import apply_edit, from_reference, inpaint, open_image, open_mask
@@ -23,11 +32,19 @@ PNG_COMPRESS_LEVEL = 3  # level 6 (the default) doubles encode time for a few % 
 class LocalProvider:
     name = "local"
 
-    def start(self, spec: JobSpec, *, webhook_url: str | None = None) -> Started:
+    def start(
+        self,
+        spec: JobSpec,
+        *,
+        webhook_url: str | None = None,
+        report: ProgressReport | None = None,
+    ) -> Started:
+        report = report or _ignore
         latency = float(getattr(settings, "GENERATION_SIMULATED_LATENCY", 0.0) or 0.0)
         if latency > 0:
+            report(0, "Waiting for the model")
             time.sleep(latency)
-        return Started(f"local-{uuid.uuid4().hex}", run(spec))
+        return Started(f"local-{uuid.uuid4().hex}", run(spec, report))
 
     def poll(self, provider_job_id: str) -> Outcome | None:
         return None  # start() always finishes the job
@@ -38,22 +55,40 @@ class LocalProvider:
     def outcome_from_webhook(self, payload: dict) -> Outcome | None:
         return None
 
+    def check(self, provider_job_ids: list[str]) -> list[Snapshot]:
+        return []  # nothing runs remotely
 
-def run(spec: JobSpec) -> Outcome:
+    def snapshot(self, payload: dict) -> Snapshot:
+        raise ProviderError("The local provider sends no webhooks.", permanent=True)
+
+
+def _ignore(percent: int, stage: str) -> None:
+    pass
+
+
+def run(spec: JobSpec, report: ProgressReport = _ignore) -> Outcome:
+    """Make what `spec` asks for, telling `report` each stage as it begins."""
     if spec.kind not in KINDS:
         raise ProviderError(f"Unknown kind of job: {spec.kind!r}.", permanent=True)
     if spec.kind == "enhance":
+        report(10, "Writing prompt ideas")
         return Outcome(
             "succeeded", text=enhance_prompt(spec.prompt, style=spec.style, color=spec.color)
         )
     if spec.kind == "edit":
+        report(10, "Editing the image")
         return Outcome("succeeded", files=(_edit(spec),))
     size = _checked_size(spec)
     seed = spec.seed if spec.seed is not None else secrets.randbelow(2**31)
     if spec.kind == "video":
+        report(10, "Animating the image" if spec.source_image else "Drawing the clip")
         return Outcome("succeeded", files=(_clip(spec, size, seed),))
     count = min(max(spec.count, 1), MAX_COUNT)
-    return Outcome("succeeded", files=tuple(_picture(spec, size, seed + i) for i in range(count)))
+    pictures = []
+    for index in range(count):
+        report(10 + 85 * index // count, f"Drawing picture {index + 1} of {count}")
+        pictures.append(_picture(spec, size, seed + index))
+    return Outcome("succeeded", files=tuple(pictures))
 
 
 def _checked_size(spec: JobSpec) -> tuple[int, int]:

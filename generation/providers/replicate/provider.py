@@ -2,8 +2,12 @@
 
 import functools
 import json
+import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -19,7 +23,17 @@ from replicate.webhook import (
     WebhookValidationError,
 )
 
-from ..base import InvalidWebhook, JobSpec, Outcome, ProviderError, Started
+from ..base import (
+    InvalidWebhook,
+    JobSpec,
+    Outcome,
+    ProgressReport,
+    ProviderError,
+    Snapshot,
+    Started,
+    Throttled,
+)
+from .ceiling import creation_slot_return, creation_slot_take, creations_pause
 from .inputs import build_input
 from .outputs import (
     download,
@@ -29,6 +43,7 @@ from .outputs import (
     output_urls,
     text_outcome,
 )
+from .progress import progress_from_logs
 
 DEFAULT_MODELS = {
     "image": "black-forest-labs/flux-schnell",
@@ -39,6 +54,10 @@ DEFAULT_MODELS = {
     "reference": "black-forest-labs/flux-dev",
 }
 RUNNING = ("starting", "processing")
+# A 429 without Retry-After: ask again this many seconds later.
+THROTTLED_WAIT = 2.0
+# Predictions checked at once: the poller's requests overlap instead of queueing.
+CHECK_THREADS = 8
 
 
 class ReplicateProvider:
@@ -51,20 +70,62 @@ class ReplicateProvider:
         )
         self.models = {**DEFAULT_MODELS, **getattr(settings, "REPLICATE_MODELS", {})}
 
-    def start(self, spec: JobSpec, *, webhook_url: str | None = None) -> Started:
+    def start(
+        self,
+        spec: JobSpec,
+        *,
+        webhook_url: str | None = None,
+        report: ProgressReport | None = None,
+    ) -> Started:
         key = model_key(spec)
         target = _target(self.models[key]) if self.models.get(key) else None
         if target is None:
             raise ProviderError(f"No Replicate model is set for {key!r} jobs.", permanent=True)
         params: dict[str, Any] = {"input": build_input(spec)}
         if webhook_url:
-            params |= {"webhook": webhook_url, "webhook_events_filter": ["completed"]}
-        with _api_errors("start the job"):
-            prediction = self.client.predictions.create(**target, **params)
+            # "logs" too: the model's progress bars arrive as it prints them.
+            params |= {"webhook": webhook_url, "webhook_events_filter": ["logs", "completed"]}
+        slot = uuid.uuid4().hex
+        if wait := creation_slot_take(member=slot):
+            raise Throttled("Replicate's limit on new predictions is reached.", retry_after=wait)
+        try:
+            with _api_errors("start the job"):
+                prediction = self.client.predictions.create(**target, **params)
+        except Throttled as throttled:
+            creation_slot_return(member=slot)  # refused, so it counts against nothing
+            creations_pause(seconds=throttled.retry_after)
+            raise
         return Started(prediction.id, None)
 
+    def check(self, provider_job_ids: list[str]) -> list[Snapshot]:
+        with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
+            found = pool.map(self._check_one, provider_job_ids)
+        return [snapshot for snapshot in found if snapshot is not None]
+
+    def _check_one(self, provider_job_id: str) -> Snapshot | None:
+        try:
+            return self.snapshot(self._prediction(provider_job_id))
+        except ProviderError:
+            return None  # asked again at the next check
+
+    def snapshot(self, payload: dict) -> Snapshot:
+        status = payload.get("status")
+        progress, excerpt = progress_from_logs(payload.get("logs"))
+        if status == "succeeded":
+            progress = 100
+        return Snapshot(
+            provider_job_id=str(payload.get("id", "")),
+            finished=status not in RUNNING,
+            progress=progress,
+            logs_excerpt=excerpt,
+            payload=payload,
+        )
+
     def poll(self, provider_job_id: str) -> Outcome | None:
-        return self._outcome(self._api("GET", f"/v1/predictions/{quote(provider_job_id, safe='')}"))
+        return self._outcome(self._prediction(provider_job_id))
+
+    def _prediction(self, provider_job_id: str) -> dict:
+        return self._api("GET", f"/v1/predictions/{quote(provider_job_id, safe='')}")
 
     def cancel(self, provider_job_id: str) -> None:
         try:
@@ -120,7 +181,29 @@ def model_key(spec: JobSpec) -> str:
 @functools.lru_cache(maxsize=8)
 def _shared_client(api_token: str | None, base_url: str | None) -> replicate.Client:
     # One client per process: building one costs ~50 ms (its TLS context), twice per job.
-    return replicate.Client(api_token=api_token, base_url=base_url)
+    return replicate.Client(
+        api_token=api_token, base_url=base_url, event_hooks={"response": [_raise_if_throttled]}
+    )
+
+
+def _raise_if_throttled(response: httpx.Response) -> None:
+    # The SDK's ReplicateError drops the headers, and with them Retry-After.
+    if response.status_code == 429:
+        wait = retry_after(response.headers.get("Retry-After", ""))
+        raise Throttled("Replicate asked us to slow down (HTTP 429).", retry_after=wait)
+
+
+def retry_after(header: str, *, now: datetime | None = None) -> float:
+    """Seconds from a Retry-After header (seconds or an HTTP date); THROTTLED_WAIT if none."""
+    header = header.strip()
+    if header.isdigit():
+        return max(float(header), 0.0) or THROTTLED_WAIT
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return THROTTLED_WAIT
+    seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return seconds if seconds > 0 else THROTTLED_WAIT
 
 
 def _target(reference: str) -> dict[str, str]:

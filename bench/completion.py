@@ -1,0 +1,50 @@
+"""Benchmark 5: how many Replicate jobs a pair of worker processes finishes per second."""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from generation import services
+from generation.models import Generation, Status
+
+from .pipeline import JOB, TimedFake
+
+MODEL_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Completion:
+    jobs: int
+    seconds: float  # first submission → last job succeeded
+    most_created_per_minute: int
+
+    @property
+    def rate(self) -> float:
+        return self.jobs / self.seconds
+
+
+def run_batch(user, fake: TimedFake, count: int, timeout: float = 600.0) -> Completion:
+    """Submit `count` jobs at once and wait for all of them to succeed."""
+    settings.GENERATION_PROVIDER = "replicate"
+    fake.model_seconds = MODEL_SECONDS
+    fake.creation_times.clear()
+    started = timezone.now()
+    ids = [services.generation_submit(user=user, request=JOB).pk for _ in range(count)]
+    jobs = Generation.objects.filter(pk__in=ids)
+    deadline = time.monotonic() + timeout
+    while jobs.exclude(status__in=Generation.FINISHED).exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"{jobs.filter(status__in=Generation.UNFINISHED).count()} unfinished"
+            )
+        time.sleep(0.2)
+    if failed := jobs.exclude(status=Status.SUCCEEDED).first():
+        raise RuntimeError(f"job {failed.pk} ended {failed.status!r}: {failed.error}")
+    last = max(jobs.values_list("finished_at", flat=True))
+    return Completion(
+        jobs=count,
+        seconds=(last - started).total_seconds(),
+        most_created_per_minute=fake.most_created_within(60.0),
+    )

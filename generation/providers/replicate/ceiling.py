@@ -1,0 +1,84 @@
+"""Replicate's ceiling on prediction creations, shared by every worker through Redis.
+
+A sliding log rather than a refilling bucket: a bucket of N tokens refilled at N per
+minute lets 2N creations through in some minute, while the log guarantees that no
+window of REPLICATE_CREATIONS_WINDOW seconds ever holds more than the ceiling. The
+check and the record are one Lua script, so two workers cannot take the last slot
+together, and Redis's clock is the only clock, so workers' clocks need not agree.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+# KEYS: the log of creation times (a sorted set), the pause a 429 asked for.
+# ARGV: the ceiling, the window (ms), a unique member for this creation, a margin (ms).
+# Returns 0 when a slot was taken, else the milliseconds until one frees up.
+TAKE_SLOT = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local paused_until = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused_until > now then
+  return paused_until - now
+end
+local window = tonumber(ARGV[2]) + tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(tonumber(oldest[2]) + window - now, 1)
+"""
+
+# Keep the pause a 429 asked for, unless a later one is already set.
+PAUSE = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local until_ms = now + tonumber(ARGV[1])
+if until_ms > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], until_ms, 'PX', ARGV[1])
+end
+return until_ms
+"""
+
+
+def creation_slot_take(*, member: str) -> float:
+    """Take a creation slot: 0 when taken, else the seconds to wait before asking again."""
+    redis = _redis()
+    if redis is None:
+        return 0.0  # no shared Redis (the embedded mode): one process, nothing to share
+    window_ms = int(settings.REPLICATE_CREATIONS_WINDOW * 1000)
+    wait_ms = redis.eval(
+        TAKE_SLOT,
+        2,
+        cache.make_key("replicate:creations"),
+        cache.make_key("replicate:paused"),
+        settings.REPLICATE_CREATIONS_PER_MINUTE,
+        window_ms,
+        member,
+        # Replicate counts arrivals, which lag our log by however long a busy worker takes
+        # to send: a slot frees up this much later than our own log says.
+        int(settings.REPLICATE_CREATIONS_MARGIN * 1000),
+    )
+    return wait_ms / 1000
+
+
+def creation_slot_return(*, member: str) -> None:
+    """Give back a slot whose creation Replicate refused: it counted nothing."""
+    if (redis := _redis()) is not None:
+        redis.zrem(cache.make_key("replicate:creations"), member)
+
+
+def creations_pause(*, seconds: float) -> None:
+    """Hold every worker's creations for `seconds`, as a 429 from Replicate asked."""
+    if (redis := _redis()) is not None:
+        redis.eval(PAUSE, 1, cache.make_key("replicate:paused"), max(int(seconds * 1000), 1))
+
+
+def _redis():
+    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
+        return None
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")

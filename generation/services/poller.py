@@ -1,0 +1,63 @@
+"""One polling loop for every running remote job, whichever worker happens to run it.
+
+A lease in the shared cache names the loop that is alive: starting a job wakes a loop
+unless the lease is held, each round renews it, and a loop that finds nothing left to
+watch ends. A loop lost with its worker ends with its lease; the next job or the
+sweeper starts another, and a round that finds another loop's name in the lease stops.
+"""
+
+import threading
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+
+LEASE_KEY = "generation:poller"
+_eager = threading.local()
+EAGER_MIN_SLEEP = 0.01  # seconds: a loop waiting for a job that is not yet due never spins
+
+
+def poller_wake() -> None:
+    """Start a loop unless one is running."""
+    loop = uuid.uuid4().hex
+    if cache.add(LEASE_KEY, loop, timeout=_lease_seconds()):
+        _schedule_round(loop)
+
+
+def poller_continue(*, loop: str) -> None:
+    """Schedule the loop's next round, unless another loop has taken over."""
+    if cache.get(LEASE_KEY) not in (loop, None):
+        return
+    cache.set(LEASE_KEY, loop, timeout=_lease_seconds())
+    _schedule_round(loop)
+
+
+def poller_rest(*, loop: str) -> None:
+    if cache.get(LEASE_KEY) == loop:
+        cache.delete(LEASE_KEY)
+
+
+def _lease_seconds() -> int:
+    return int(max(60, 10 * settings.GENERATION_POLL_INTERVAL))
+
+
+def _schedule_round(loop: str) -> None:
+    from ..tasks import check_remote_jobs
+
+    if not check_remote_jobs.app.conf.task_always_eager:
+        check_remote_jobs.apply_async((loop,), countdown=settings.GENERATION_POLL_INTERVAL)
+        return
+    # Without a broker (the embedded mode) rounds run here, one after another: a round
+    # calling the next one would nest a call per round until the model finishes.
+    if getattr(_eager, "looping", False):
+        _eager.again = True
+        return
+    _eager.looping, _eager.again = True, True
+    try:
+        while _eager.again:
+            _eager.again = False
+            time.sleep(max(settings.GENERATION_POLL_INTERVAL, EAGER_MIN_SLEEP))
+            check_remote_jobs.apply((loop,))
+    finally:
+        _eager.looping = False

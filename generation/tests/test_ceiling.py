@@ -1,0 +1,185 @@
+"""Replicate's ceiling on new predictions: shared by all workers, and its 429s lose nothing."""
+
+import pytest
+
+from billing import services as billing
+from generation import services
+from generation.models import Generation, Status
+from generation.providers import Throttled
+from generation.providers.replicate.ceiling import (
+    creation_slot_return,
+    creation_slot_take,
+    creations_pause,
+)
+from generation.providers.replicate.provider import THROTTLED_WAIT, retry_after
+from generation.services import GenerationRequest
+from testing.processes import celery_worker_process, stop_process, wait_until
+
+IMAGE = GenerationRequest(kind="image", prompt="a paper boat", count=1)
+
+
+def status_of(job):
+    return Generation.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+# --- The shared log of creations -------------------------------------------------------
+
+
+def test_slots_run_out_at_the_ceiling_and_say_when_one_frees_up(settings):
+    settings.REPLICATE_CREATIONS_PER_MINUTE = 3
+    settings.REPLICATE_CREATIONS_WINDOW = 5.0
+
+    taken = [creation_slot_take(member=f"m{n}") for n in range(3)]
+    refused = creation_slot_take(member="m3")
+
+    assert taken == [0, 0, 0]
+    assert 5.5 < refused <= 6  # the first slot frees up a window and a margin after it
+
+
+def test_a_returned_slot_can_be_taken_again(settings):
+    settings.REPLICATE_CREATIONS_PER_MINUTE = 1
+    assert creation_slot_take(member="first") == 0
+
+    creation_slot_return(member="first")
+
+    assert creation_slot_take(member="second") == 0
+
+
+def test_a_pause_holds_every_creation_until_it_ends(settings):
+    creations_pause(seconds=3)
+
+    assert 2.5 < creation_slot_take(member="any") <= 3
+
+
+@pytest.mark.parametrize(
+    "header,seconds",
+    [("7", 7.0), ("", THROTTLED_WAIT), ("soon", THROTTLED_WAIT), ("0", THROTTLED_WAIT)],
+)
+def test_retry_after_reads_seconds_or_falls_back(header, seconds):
+    assert retry_after(header) == seconds
+
+
+def test_retry_after_reads_an_http_date():
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 26, 10, 0, 0, tzinfo=UTC)
+    assert retry_after("Thu, 26 Nov 2026 10:00:30 GMT", now=now) == 30.0
+
+
+# --- The provider ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", [5, None])
+def test_a_429_is_a_throttle_with_the_providers_wait(fake_replicate, header):
+    from generation.providers import JobSpec, get_provider
+
+    fake_replicate.throttle(seconds=60, retry_after=header)
+
+    with pytest.raises(Throttled) as raised:
+        get_provider("replicate").start(JobSpec(kind="image", prompt="a fox"))
+
+    assert raised.value.retry_after == (header or THROTTLED_WAIT)
+    assert not raised.value.permanent
+    assert fake_replicate.creation_times == []
+    # Every worker now waits too, without asking Replicate.
+    assert creation_slot_take(member="next") > 0
+
+
+@pytest.mark.django_db
+def test_no_creation_is_sent_once_the_ceiling_is_reached(fake_replicate, settings):
+    from generation.providers import JobSpec, get_provider
+
+    settings.REPLICATE_CREATIONS_PER_MINUTE = 2
+    provider = get_provider("replicate")
+    spec = JobSpec(kind="image", prompt="a fox")
+    provider.start(spec)
+    provider.start(spec)
+
+    with pytest.raises(Throttled):
+        provider.start(spec)
+
+    assert len(fake_replicate.creation_times) == 2
+    assert fake_replicate.throttled == []
+
+
+# --- Jobs on a real worker ---------------------------------------------------------------
+
+
+@pytest.fixture
+def remote_worker(fake_replicate, settings, celery_worker):
+    settings.GENERATION_POLL_INTERVAL = 0.05
+    fake_replicate.model_seconds = 0.2
+    return fake_replicate
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("header", [1, None])
+def test_a_throttled_job_waits_queued_then_runs_once_charged_once(user, remote_worker, header):
+    remote_worker.throttle(seconds=2.5, retry_after=header)
+
+    job = services.generation_submit(user=user, request=IMAGE)
+
+    assert wait_until(lambda: remote_worker.throttled, timeout=10)
+    assert status_of(job) == Status.QUEUED
+    assert wait_until(lambda: status_of(job) == Status.SUCCEEDED, timeout=30)
+    assert len(remote_worker.throttled) >= 1
+    assert len(remote_worker.creation_times) == 1
+    assert billing.credits_balance(user=user) == 4  # 5 free, charged once
+    assert job.outputs.count() == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_job_throttled_past_the_queue_timeout_fails_refunded_and_never_created(
+    user, remote_worker, settings
+):
+    # Ten minutes of 429s, scaled down: the job may wait 3 s, the provider refuses for 60.
+    settings.GENERATION_QUEUE_TIMEOUT = 3
+    remote_worker.throttle(seconds=60, retry_after=1)
+
+    job = services.generation_submit(user=user, request=IMAGE)
+
+    assert wait_until(lambda: status_of(job) == Status.FAILED, timeout=30)
+    job.refresh_from_db()
+    assert "too busy" in job.error
+    assert remote_worker.creation_times == []
+    assert len(remote_worker.throttled) >= 2  # it did try again before giving up
+    assert billing.credits_balance(user=user) == 5
+
+
+@pytest.mark.worker
+def test_a_burst_on_two_workers_never_exceeds_the_ceiling(
+    user, fake_replicate, worker_env, settings
+):
+    # 600 a minute, scaled: 30 per 3 s window, 150 jobs at once on two worker processes.
+    ceiling, window, jobs = 30, 3.0, 150
+    billing.credits_grant(user=user, amount=jobs, reason="burst", reference="test")
+    fake_replicate.model_seconds = 0.3
+    env = {
+        **worker_env,
+        "GENERATION_PROVIDER": "replicate",
+        "REPLICATE_API_TOKEN": fake_replicate.api_token,
+        "REPLICATE_BASE_URL": fake_replicate.base_url,
+        "REPLICATE_WEBHOOK_SECRET": "",
+        "REPLICATE_CREATIONS_PER_MINUTE": str(ceiling),
+        "REPLICATE_CREATIONS_WINDOW": str(window),
+        "GENERATION_POLL_INTERVAL": "0.1",
+    }
+    workers = [celery_worker_process(env) for _ in range(2)]
+    try:
+        submitted = [services.generation_submit(user=user, request=IMAGE) for _ in range(jobs)]
+        ids = [job.pk for job in submitted]
+        finished = Generation.objects.filter(pk__in=ids, status__in=Generation.FINISHED)
+        assert wait_until(lambda: finished.count() == jobs, timeout=120, interval=0.5)
+    finally:
+        for worker in workers:
+            stop_process(worker)
+
+    assert set(finished.values_list("status", flat=True)) == {Status.SUCCEEDED}
+    assert len(fake_replicate.creation_times) == jobs  # one prediction per job
+    assert fake_replicate.most_created_within(window) <= ceiling
+    # The ceiling is what held the burst back: it took at least four more windows.
+    first, last = min(fake_replicate.creation_times), max(fake_replicate.creation_times)
+    assert last - first >= (jobs / ceiling - 1) * window
