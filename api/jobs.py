@@ -46,10 +46,27 @@ SUBMITTED_EXTRA = {"responses": {status: {"headers": SUBMITTED_HEADERS} for stat
 
 
 def _submit(
-    request, response, idempotency_key, job, *, build, prefer=None, rate_group=None, rate=None
+    request,
+    response,
+    idempotency_key,
+    job,
+    *,
+    prefer,
+    hook=None,
+    rate_group=None,
+    rate=None,
+    **sources,
 ):
-    """Rate-limit, then run `build()` (which calls generation_submit for the GenerationRequest
-    `job`) at most once per key; wait for the job as `prefer` asks."""
+    """Rate-limit, then submit the GenerationRequest `job` with its `sources` (source_output,
+    mask_bytes, source_bytes) at most once per key, with the webhook the payload `hook`
+    asks for; wait for the job as `prefer` asks."""
+    build = _with_webhook(
+        request,
+        hook,
+        lambda: generation.generation_submit(
+            user=request.user, request=job, via="api", api_key=request.auth, **sources
+        ),
+    )
     fingerprint = services.request_fingerprint(
         method=request.method, path=request.path, body=request.body
     )
@@ -104,9 +121,9 @@ WEBHOOK_FIELDS = {"webhook", "webhook_events"}
 
 
 def _with_webhook(request, payload, submit):
-    """`submit` attaching the request's webhook in its transaction (so the job cannot end
+    """`submit` attaching the payload's webhook in its transaction (so the job cannot end
     before the webhook exists); the URL is checked first, before anything is charged."""
-    if payload.webhook is None:
+    if payload is None or payload.webhook is None:
         return submit
     webhooks.webhook_check(url=payload.webhook)
 
@@ -161,17 +178,8 @@ def create_images(
         idempotency_key,
         req,
         prefer=prefer,
-        build=_with_webhook(
-            request,
-            payload,
-            lambda: generation.generation_submit(
-                user=request.user,
-                request=req,
-                via="api",
-                source_output=reference,
-                api_key=request.auth,
-            ),
-        ),
+        hook=payload,
+        source_output=reference,
     )
 
 
@@ -202,18 +210,9 @@ def create_edit(
         idempotency_key,
         req,
         prefer=prefer,
-        build=_with_webhook(
-            request,
-            payload,
-            lambda: generation.generation_submit(
-                user=request.user,
-                request=req,
-                via="api",
-                source_output=source,
-                mask_bytes=mask,
-                api_key=request.auth,
-            ),
-        ),
+        hook=payload,
+        source_output=source,
+        mask_bytes=mask,
     )
 
 
@@ -247,18 +246,9 @@ def create_video(
         idempotency_key,
         req,
         prefer=prefer,
-        build=_with_webhook(
-            request,
-            payload,
-            lambda: generation.generation_submit(
-                user=request.user,
-                request=req,
-                via="api",
-                source_output=source,
-                source_bytes=source_bytes,
-                api_key=request.auth,
-            ),
-        ),
+        hook=payload,
+        source_output=source,
+        source_bytes=source_bytes,
     )
 
 
@@ -300,9 +290,6 @@ def enhance_prompt(
         idempotency_key,
         req,
         prefer=prefer,
-        build=lambda: generation.generation_submit(
-            user=request.user, request=req, via="api", api_key=request.auth
-        ),
         rate_group=ENHANCE_GROUP,
         rate=settings.GENERATION_ENHANCE_RATE_LIMIT,
     )
