@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format prereqs worker beat bench bench-scale clean
+.PHONY: run test lint format prereqs worker beat bench bench-scale soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench: prereqs $(VENV)/.dev-installed
 ## First pages at 100 rows and at 1,100,000 rows (seeded in SQL, a few minutes); not in `make test`
 bench-scale: prereqs $(VENV)/.dev-installed
 	$(BIN)/python bench/scale.py
+
+## Issue 15's soak: mixed traffic, a worker killed every minute, Redis restarted once, then
+## the books checked (SOAK_MINUTES, default 10); not in `make test`
+soak: prereqs $(VENV)/.dev-installed
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
