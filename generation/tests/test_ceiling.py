@@ -1,5 +1,7 @@
 """Replicate's ceiling on new predictions: shared by all workers, and its 429s lose nothing."""
 
+import time
+
 import pytest
 
 from billing import services as billing
@@ -8,6 +10,7 @@ from generation.models import Generation, Status
 from generation.providers import Throttled
 from generation.providers.replicate.ceiling import (
     creation_slot_return,
+    creation_slot_settle,
     creation_slot_take,
     creations_pause,
 )
@@ -34,6 +37,29 @@ def test_slots_run_out_at_the_ceiling_and_say_when_one_frees_up(settings):
 
     assert taken == [0, 0, 0]
     assert 5.5 < refused <= 6  # the first slot frees up a window and a margin after it
+
+
+def test_a_slot_counts_from_the_providers_answer_not_from_when_it_was_taken(settings):
+    # A worker slowed between its slot and its request: Replicate counts the arrival.
+    settings.REPLICATE_CREATIONS_PER_MINUTE = 1
+    settings.REPLICATE_CREATIONS_WINDOW = 1.0
+    settings.REPLICATE_CREATIONS_MARGIN = 0.0
+    assert creation_slot_take(member="slow") == 0
+    time.sleep(0.6)
+
+    creation_slot_settle(member="slow")
+
+    assert 0.9 < creation_slot_take(member="next") <= 1.0  # not the 0.4 s left from taking
+
+
+def test_a_returned_slot_is_not_brought_back_by_settling(settings):
+    settings.REPLICATE_CREATIONS_PER_MINUTE = 1
+    assert creation_slot_take(member="refused") == 0
+    creation_slot_return(member="refused")
+
+    creation_slot_settle(member="refused")
+
+    assert creation_slot_take(member="next") == 0
 
 
 def test_a_returned_slot_can_be_taken_again(settings):

@@ -31,6 +31,18 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(tonumber(oldest[2]) + window - now, 1)
 """
 
+# Move a creation's entry to now, when Replicate has answered: it arrived there no later,
+# so a request slowed between taking its slot and arriving still counts in every window
+# its arrival falls in. XX: a slot given back stays gone.
+SETTLE = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', now, ARGV[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return now
+"""
+
 # Keep the pause a 429 asked for, unless a later one is already set.
 PAUSE = """
 local now = redis.call('TIME')
@@ -62,6 +74,15 @@ def creation_slot_take(*, member: str) -> float:
         int(settings.REPLICATE_CREATIONS_MARGIN * 1000),
     )
     return wait_ms / 1000
+
+
+def creation_slot_settle(*, member: str) -> None:
+    """Date a taken slot from Replicate's answer rather than from the moment it was taken."""
+    if (redis := _redis()) is not None:
+        window_ms = int(
+            (settings.REPLICATE_CREATIONS_WINDOW + settings.REPLICATE_CREATIONS_MARGIN) * 1000
+        )
+        redis.eval(SETTLE, 1, cache.make_key("replicate:creations"), member, window_ms)
 
 
 def creation_slot_return(*, member: str) -> None:

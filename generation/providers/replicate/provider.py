@@ -33,7 +33,12 @@ from ..base import (
     Started,
     Throttled,
 )
-from .ceiling import creation_slot_return, creation_slot_take, creations_pause
+from .ceiling import (
+    creation_slot_return,
+    creation_slot_settle,
+    creation_slot_take,
+    creations_pause,
+)
 from .inputs import build_input
 from .outputs import (
     download,
@@ -95,6 +100,8 @@ class ReplicateProvider:
             creation_slot_return(member=slot)  # refused, so it counts against nothing
             creations_pause(seconds=throttled.retry_after)
             raise
+        finally:
+            creation_slot_settle(member=slot)
         return Started(prediction.id, None)
 
     def check(self, provider_job_ids: list[str]) -> list[Snapshot]:
