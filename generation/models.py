@@ -310,9 +310,12 @@ class Output(models.Model):
         return ""
 
     @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1]
+
+    @property
     def filename(self) -> str:
-        extension = self.file.name.rsplit(".", 1)[-1]
-        return f"cartonify-{self.kind}-{self.pk}.{extension}"
+        return f"cartonify-{self.kind}-{self.pk}.{self.extension}"
 
 
 class ImageManager(models.Manager.from_queryset(OutputQuerySet)):

@@ -79,8 +79,7 @@ def share_file(request, token):
     output = share.output
     # The gallery's file name carries the output's id; with an object store it would
     # travel in the presigned link.
-    extension = output.file.name.rsplit(".", 1)[-1]
-    return output_file_response(output, download=False, filename=f"cartonify.{extension}")
+    return output_file_response(output, download=False, filename=f"cartonify.{output.extension}")
 
 
 @login_required
