@@ -4,7 +4,9 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
+from django.db.models import Min, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .options import EDIT_OPERATION_LABELS
@@ -78,6 +80,11 @@ class GenerationQuerySet(models.QuerySet):
         return self.awaiting_provider().filter(
             models.Q(next_check_at__isnull=True) | models.Q(next_check_at__lte=now)
         )
+
+    def earliest_check(self, now):
+        """When the first of these jobs is due to be asked about (`now` for one never
+        asked); None when there are none."""
+        return self.aggregate(due=Min(Coalesce("next_check_at", Value(now))))["due"]
 
     def matching_prompt(self, text: str):
         """Jobs whose prompt has every word of `text`, in any order; the last word may be

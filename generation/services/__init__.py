@@ -13,7 +13,7 @@ from .lifecycle import (
     spec_for,
 )
 from .outputs import output_delete, output_set_favorite
-from .poller import poller_wake
+from .poller import poller_round_delay, poller_wake
 from .remote import (
     generation_finish_from_prediction,
     generation_hear_back,
@@ -44,6 +44,7 @@ __all__ = [
     "generation_sweep",
     "output_delete",
     "output_set_favorite",
+    "poller_round_delay",
     "poller_wake",
     "remote_jobs_check",
     "remote_jobs_poll",

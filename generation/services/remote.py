@@ -6,7 +6,7 @@ how far each has got, and hands each finished one to a `finish_generation` task,
 downloads spread over all workers while one loop does the asking.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -29,8 +29,8 @@ TIMED_OUT = "The model took too long to answer."
 
 def remote_jobs_poll(*, loop: str = "") -> None:
     """One round of the poller `loop`, then the next one if any remote job still runs."""
-    if remote_jobs_check():
-        poller_continue(loop=loop)
+    if next_due := remote_jobs_check():
+        poller_continue(loop=loop, due=next_due)
         return
     poller_rest(loop=loop)
     # A job started between the round's last question and the lease's end would be missed.
@@ -38,8 +38,9 @@ def remote_jobs_poll(*, loop: str = "") -> None:
         poller_wake()
 
 
-def remote_jobs_check(*, now=None) -> bool:
-    """Ask about every running remote job that is due; True if any is still running."""
+def remote_jobs_check(*, now=None) -> datetime | None:
+    """Ask about every running remote job that is due; when the next one is due, or
+    None when no remote job runs."""
     now = now or timezone.now()
     due = list(
         Generation.objects.due_for_check(now)
@@ -54,7 +55,7 @@ def remote_jobs_check(*, now=None) -> bool:
     for provider_name in {job.provider for job in live}:
         jobs = [job for job in live if job.provider == provider_name]
         _check(provider_name, jobs)
-    return Generation.objects.awaiting_provider().exists()
+    return Generation.objects.awaiting_provider().earliest_check(timezone.now())
 
 
 def _timed_out(job: Generation, now) -> bool:

@@ -127,6 +127,38 @@ def test_a_round_skips_jobs_not_yet_due(user, fake_replicate, settings):
 
 
 @pytest.mark.django_db
+def test_a_round_says_when_the_next_job_is_due(user, fake_replicate, settings):
+    settings.GENERATION_POLL_INTERVAL = 2
+    fake_replicate.polls_before_done = 5
+    started_just_after_a_round, due_now = running_remote_job(user), running_remote_job(user)
+    soon = timezone.now() + timedelta(seconds=0.7)
+    Generation.objects.filter(pk=started_just_after_a_round.pk).update(next_check_at=soon)
+
+    next_due = services.remote_jobs_check()
+
+    due_now.refresh_from_db()
+    assert due_now.next_check_at > soon  # asked now, next in an interval
+    assert next_due == soon
+
+
+@pytest.mark.django_db
+def test_a_round_with_no_remote_job_left_says_so(user, fake_replicate):
+    assert services.remote_jobs_check() is None
+
+
+@pytest.mark.parametrize(
+    "due_in,delay",
+    [(0.7, 1.0), (1.5, 1.5), (30, 2.0), (-5, 1.0)],
+    ids=["twice-an-interval-at-most", "on-time", "an-interval-at-most", "overdue"],
+)
+def test_the_next_round_is_timed_for_the_job_due_first(settings, due_in, delay):
+    settings.GENERATION_POLL_INTERVAL = 2
+    now = timezone.now()
+
+    assert services.poller_round_delay(now + timedelta(seconds=due_in), now=now) == delay
+
+
+@pytest.mark.django_db
 def test_with_webhooks_on_polling_is_only_a_fallback(user, fake_replicate, settings):
     settings.REPLICATE_WEBHOOK_BASE_URL = "https://cartonify.example"
     settings.GENERATION_POLL_INTERVAL = 0.5
