@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from cartonify.celery import ping
 from generation.gallery_cache import gallery_changed
 
-from . import completion, load, pipeline, seed, stack, webhook_delivery
+from . import completion, load, pipeline, scale, seed, stack, webhook_delivery
 
 FORM = "kind=image&prompt=a+fox+reading+a+map&style=cartoon&color=vibrant&size=512&count=1"
 API_BODY = json.dumps({"prompt": "a fox reading a map", "style": "cartoon", "color": "vibrant"})
@@ -25,6 +25,7 @@ README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 PIPELINE_JOBS = 50
 WEBHOOK_JOBS = 30
 COMPLETION_JOBS = 1200  # two minutes of Replicate's creation ceiling: it must bind
+COMPLETION_ROUNDS = 3
 
 
 @dataclass
@@ -79,7 +80,7 @@ def run_all(report: Report, *, env: dict, port: int, scratch: Path) -> None:
     users = _seed()
     with stack.gunicorn(env, scratch / "gunicorn.log", port):
         gallery_100 = gallery_vs_bare(report, base, users)
-        scale(report, base, users, gallery_100)
+        scale_100k(report, base, users, gallery_100)
         with stack.celery_worker(env, scratch / "worker-local.log"):
             _wait_for_worker()
             intake(report, base, users)
@@ -91,6 +92,8 @@ def run_all(report: Report, *, env: dict, port: int, scratch: Path) -> None:
             pipeline_overhead(report, users, fake)
             webhook_latency(report, users)
     run_completion(report, env=env, scratch=scratch, user=users["completion"])
+    print("Seeding 1,100,000 more outputs for the grown scale row…", flush=True)
+    grown_scale(report)  # last: its million rows would weigh on every other row
 
 
 def run_completion(report: Report, *, env: dict, scratch: Path, user) -> None:
@@ -298,7 +301,7 @@ def _query_counts(users: dict) -> dict:
 # --- 4. Scale ------------------------------------------------------------------------------
 
 
-def scale(report: Report, base: str, users: dict, gallery_100) -> None:
+def scale_100k(report: Report, base: str, users: dict, gallery_100) -> None:
     large = seed.browser_headers(users["large"])
     _warm(f"{base}/gallery/", headers=large)
     gallery_large = load.run(f"{base}/gallery/", headers=large, seconds=10)
@@ -426,30 +429,62 @@ the claim, the address check and the HTTP request.
 
 def completion_throughput(report: Report, user, fake) -> None:
     load_before = _load_average()
-    result = completion.run_batch(user, fake, COMPLETION_JOBS)
+    rounds = []
+    for _ in range(COMPLETION_ROUNDS):
+        completion.ceiling_reset()  # each round starts with a minute's creations to spend
+        rounds.append(completion.run_batch(user, fake, COMPLETION_JOBS))
+    rates = sorted(r.rate for r in rounds)
+    median = sorted(rounds, key=lambda r: r.rate)[len(rounds) // 2]
+    busiest = max(r.most_created_per_minute for r in rounds)
     ceiling = pipeline.settings.REPLICATE_CREATIONS_PER_MINUTE
     report.row(
         f"5. Completion, {COMPLETION_JOBS} jobs, 5 s model, 2 worker processes: jobs/s",
-        f"{result.rate:.1f} jobs/s",
+        f"{median.rate:.1f} jobs/s (rounds {', '.join(f'{r:.1f}' for r in rates)})",
         f"ceiling {ceiling / 60:.0f} jobs/s ({ceiling} creations/min)",
-        f"{result.rate / (ceiling / 60):.0%}",
-        f"≥ {ceiling / 60:.0f} jobs/s; ≤ {ceiling} creations in any 60 s "
-        f"(here {result.most_created_per_minute})",
-        result.rate >= ceiling / 60 and result.most_created_per_minute <= ceiling,
+        f"{median.rate / (ceiling / 60):.0%}",
+        f"≥ {ceiling / 60:.0f} jobs/s; ≤ {ceiling} creations in any 60 s (here {busiest})",
+        median.rate >= ceiling / 60 and busiest <= ceiling,
+    )
+    per_round = "\n".join(
+        f"- Round {n}: {r.seconds:.1f} s, {r.rate:.2f} jobs/s, "
+        f"at most {r.most_created_per_minute} created within 60 s"
+        for n, r in enumerate(rounds, 1)
     )
     report.detail(
         "5. Completion throughput against Replicate's ceiling",
         f"""
 {COMPLETION_JOBS} image jobs (two minutes of the ceiling, so it binds) submitted at once to a
-Celery worker ({stack.WORKER_CONCURRENCY}
-processes) with the `replicate` provider against the fake Replicate server, whose predictions
-finish {completion.MODEL_SECONDS:.0f} s after creation (small PNG outputs: this row measures
-the orchestration, row 3 the 1 MB download). Poll interval
-{pipeline.settings.GENERATION_POLL_INTERVAL:.1f} s, no webhooks (no public URL).
+Celery worker ({stack.WORKER_CONCURRENCY} processes) with the `replicate` provider against the
+fake Replicate server, whose predictions finish {completion.MODEL_SECONDS:.0f} s after creation
+(small PNG outputs: this row measures the orchestration, row 3 the 1 MB download). Poll
+interval {pipeline.settings.GENERATION_POLL_INTERVAL:.1f} s, no webhooks (no public URL).
+{COMPLETION_ROUNDS} rounds, each starting with an empty creation log (as after a quiet
+minute); the median round is in the table. Each round: first submission → last job
+`succeeded`, and the most predictions created within any 60 s by the fake's own log
+(ceiling {ceiling}). With the whole first minute's creations spent at once, {COMPLETION_JOBS}
+jobs can take no less than about a minute plus the time to create the second half.
 
-- First submission → last job `succeeded`: {result.seconds:.1f} s, {result.rate:.2f} jobs/s
-- Most predictions created within any 60 s (the fake's own log): {result.most_created_per_minute}
-  (ceiling {ceiling})
+{per_round}
 - Load average (1/5/15 min) before this row: {load_before}, after: {_load_average()}
 """,
     )
+
+
+# --- 4b. Scale, grown ----------------------------------------------------------------------
+
+
+def grown_scale(report: Report) -> None:
+    result = scale.measure()
+    short = ("gallery", "API", "admin outputs", "admin jobs")
+    ratios = ", ".join(
+        f"{name} {result.ratio(page):.2f}x" for name, page in zip(short, scale.PAGES, strict=True)
+    )
+    report.row(
+        f"4b. Scale, {scale.SMALL} → {scale.TOTAL:,} outputs: first pages' slowdown",
+        ratios,
+        f"the same pages at {scale.SMALL} rows",
+        f"{result.worst:.2f}x",
+        f"≤ {scale.TARGET}x",
+        result.worst <= scale.TARGET,
+    )
+    report.detail("4b. Scale: 100 vs 1,100,000 outputs", scale.details(result))

@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from generation import services
@@ -23,6 +24,11 @@ class Completion:
     @property
     def rate(self) -> float:
         return self.jobs / self.seconds
+
+
+def ceiling_reset() -> None:
+    """Forget the creations of earlier rounds, as a quiet minute would."""
+    cache.delete_many(["replicate:creations", "replicate:paused"])
 
 
 def run_batch(user, fake: TimedFake, count: int, timeout: float = 600.0) -> Completion:

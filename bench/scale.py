@@ -4,6 +4,7 @@
 gallery and the API list are read as that user, the admin's output and job lists as
 staff; each page is timed in-process (median of repeated requests, after a warm-up) at
 100 rows and again at full size, and must stay within 1.5x. Writes bench/results/scale.md.
+`make bench` runs the same measurement last, as its row 4b.
 """
 
 import datetime
@@ -11,6 +12,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,6 +24,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 USERS = int(os.environ.get("BENCH_SCALE_USERS", "1000"))
 PER_USER = int(os.environ.get("BENCH_SCALE_PER_USER", "1000"))
 ONE_USER = int(os.environ.get("BENCH_SCALE_ONE_USER", "100000"))
+TOTAL = USERS * PER_USER + ONE_USER
 SMALL = 100
 REPEAT = 40
 TARGET = 1.5
@@ -43,14 +46,30 @@ def main() -> int:
         import django
 
         django.setup()
-        text = run()
+        text = markdown(measure())
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "scale.md").write_text(text)
     print(text)
     return 0
 
 
-def run() -> str:
+@dataclass(frozen=True)
+class Scale:
+    small: dict  # page name → timing at SMALL rows
+    large: dict  # page name → timing at full size
+    seeding: dict  # step → (seconds, rows)
+    load_before: str = ""
+
+    def ratio(self, page: str) -> float:
+        return self.large[page]["median_ms"] / self.small[page]["median_ms"]
+
+    @property
+    def worst(self) -> float:
+        return max(self.ratio(page) for page in PAGES)
+
+
+def measure() -> Scale:
+    """Time the pages at SMALL rows, seed the rest, time them again."""
     from django.db import connection
 
     from bench import bulk, seed
@@ -74,8 +93,9 @@ def run() -> str:
     _vacuum(connection)
     timings["vacuum"] = (time.monotonic() - began, 0)
     gallery_changed(one)
+    load_before = " / ".join(f"{n:.2f}" for n in os.getloadavg())
     large = {name: _time(clients[name], url) for name, url in PAGES.items()}
-    return _report(small, large, timings)
+    return Scale(small, large, timings, load_before)
 
 
 def _clients(one) -> dict:
@@ -122,23 +142,26 @@ def _time(client, url: str) -> dict:
     }
 
 
-def _report(small: dict, large: dict, timings: dict) -> str:
-    total = USERS * PER_USER + ONE_USER
-    lines = [
-        "# Scale benchmark",
-        "",
+def markdown(scale: Scale) -> str:
+    return (
+        "# Scale benchmark\n\n"
         f"Written by `make bench-scale` (bench/scale.py). Machine: {stack.machine()}. "
-        f"Date: {datetime.date.today().isoformat()}. Load average before the timings: "
-        f"{' / '.join(f'{n:.2f}' for n in os.getloadavg())}.",
+        f"Date: {datetime.date.today().isoformat()}.\n\n{details(scale)}"
+    )
+
+
+def details(scale: Scale) -> str:
+    small, large, timings = scale.small, scale.large, scale.seeding
+    lines = [
+        f"{TOTAL:,} outputs: {USERS:,} users x {PER_USER:,} plus one user with {ONE_USER:,}; "
+        f"pages timed in-process, median of {REPEAT} requests after 3 warm-up requests. "
+        f"Load average before the timings at full size: {scale.load_before}.",
         "",
-        f"{total:,} outputs: {USERS:,} users x {PER_USER:,} plus one user with {ONE_USER:,}; "
-        f"pages timed in-process, median of {REPEAT} requests after 3 warm-up requests.",
-        "",
-        f"| Page | At {SMALL} rows | At {total:,} rows | Ratio | Queries | Target | Met |",
+        f"| Page | At {SMALL} rows | At {TOTAL:,} rows | Ratio | Queries | Target | Met |",
         "|---|---|---|---|---|---|---|",
     ]
     for name in PAGES:
-        ratio = large[name]["median_ms"] / small[name]["median_ms"]
+        ratio = scale.ratio(name)
         lines.append(
             f"| {name} | {small[name]['median_ms']:.1f} ms | {large[name]['median_ms']:.1f} ms "
             f"(p90 {large[name]['p90_ms']:.1f}) | {ratio:.2f}x | "
