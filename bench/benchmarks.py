@@ -85,15 +85,23 @@ def run_all(report: Report, *, env: dict, port: int, scratch: Path) -> None:
             _wait_for_worker()
             intake(report, base, users)
     stack.flush_redis()  # drop the thousands of 5-second jobs the intake queued
+    run_pipeline(
+        report, env=env, scratch=scratch, user=users["pipeline"], webhooks=users["webhooks"]
+    )
+    run_completion(report, env=env, scratch=scratch, user=users["completion"])
+    print("Seeding 1,100,000 more outputs for the grown scale row…", flush=True)
+    grown_scale(report)  # last: its million rows would weigh on every other row
+
+
+def run_pipeline(report: Report, *, env: dict, scratch: Path, user, webhooks=None) -> None:
+    """Row 3, and webhook delivery when given its user, on one worker and fake Replicate."""
     with pipeline.new_fake().running() as fake:
         worker_env = {**env, "REPLICATE_BASE_URL": fake.base_url}
         with stack.celery_worker(worker_env, scratch / "worker-replicate.log"):
             _wait_for_worker()
-            pipeline_overhead(report, users, fake)
-            webhook_latency(report, users)
-    run_completion(report, env=env, scratch=scratch, user=users["completion"])
-    print("Seeding 1,100,000 more outputs for the grown scale row…", flush=True)
-    grown_scale(report)  # last: its million rows would weigh on every other row
+            pipeline_overhead(report, user, fake)
+            if webhooks is not None:
+                webhook_latency(report, webhooks)
 
 
 def run_completion(report: Report, *, env: dict, scratch: Path, user) -> None:
@@ -361,9 +369,9 @@ def _explain(user) -> str:
 # --- 3. Pipeline overhead ----------------------------------------------------------------
 
 
-def pipeline_overhead(report: Report, users: dict, fake) -> None:
-    pipeline.run_jobs(users["pipeline"], fake, 3)  # warm the worker processes
-    timings = pipeline.run_jobs(users["pipeline"], fake, PIPELINE_JOBS)
+def pipeline_overhead(report: Report, user, fake) -> None:
+    pipeline.run_jobs(user, fake, 3)  # warm the worker processes
+    timings = pipeline.run_jobs(user, fake, PIPELINE_JOBS)
     s = pipeline.summary(timings)
     report.row(
         f"3. Pipeline overhead, {PIPELINE_JOBS} jobs, 1 MB PNG: p50",
@@ -399,9 +407,9 @@ incompressible). Per job: `finished_at - started_at` (worker pickup → outputs 
 # --- Webhook delivery --------------------------------------------------------------------
 
 
-def webhook_latency(report: Report, users: dict) -> None:
-    webhook_delivery.run_jobs(users["webhooks"], 3)  # warm the worker processes
-    s = webhook_delivery.summary(webhook_delivery.run_jobs(users["webhooks"], WEBHOOK_JOBS))
+def webhook_latency(report: Report, user) -> None:
+    webhook_delivery.run_jobs(user, 3)  # warm the worker processes
+    s = webhook_delivery.summary(webhook_delivery.run_jobs(user, WEBHOOK_JOBS))
     report.row(
         f"Webhook delivery after job end, {WEBHOOK_JOBS} jobs: p50",
         f"{s['p50_ms']:.0f} ms (p90 {s['p90_ms']:.0f} ms)",

@@ -1,6 +1,7 @@
 """`make bench`: the benchmarks on the full stack, one table row each.
 
-`bench/run.py completion` runs row 5 alone into bench/results/completion.md.
+`bench/run.py completion` runs row 5 alone into bench/results/completion.md, and
+`bench/run.py pipeline` row 3 alone into bench/results/pipeline.md.
 
 Starts its own gunicorn and Celery worker on a dedicated database
 (cartonify_bench) and Redis db 9, puts load on them with wrk over loopback, and
@@ -19,6 +20,10 @@ from bench import stack
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+# Rows that run alone: `bench/run.py NAME` → the benchmarks' function that runs it.
+ONE_ROW = {"completion": "run_completion", "pipeline": "run_pipeline"}
+
+
 def main(only: str = "") -> int:
     with stack.scratch_dir() as scratch:
         port = stack.free_port()
@@ -33,11 +38,11 @@ def main(only: str = "") -> int:
         from bench import benchmarks
 
         report = benchmarks.Report(machine=stack.machine(), date=datetime.date.today().isoformat())
-        if only == "completion":
-            user = benchmarks.seed.user_with_credits("completion@bench.example")
-            benchmarks.run_completion(report, env=env, scratch=scratch, user=user)
+        if only in ONE_ROW:
+            user = benchmarks.seed.user_with_credits(f"{only}@bench.example")
+            getattr(benchmarks, ONE_ROW[only])(report, env=env, scratch=scratch, user=user)
             RESULTS.mkdir(exist_ok=True)
-            (RESULTS / "completion.md").write_text(report.markdown())
+            (RESULTS / f"{only}.md").write_text(report.markdown())
             print(report.markdown())
             return 0
         benchmarks.run_all(report, env=env, port=port, scratch=scratch)

@@ -40,10 +40,10 @@ def poller_continue(*, loop: str, due: datetime) -> None:
 def poller_round_delay(due: datetime, *, now: datetime) -> float:
     """Seconds until the round for a job due at `due`: never later than one poll
     interval, since a job started meanwhile is due an interval after it starts, and never
-    sooner than half of one, so jobs due close together share a round."""
+    sooner than a quarter of one, so jobs due close together share a round."""
     interval = settings.GENERATION_POLL_INTERVAL
     wait = (due - now).total_seconds()
-    return min(max(wait, interval / 2), interval)
+    return min(max(wait, interval / 4), interval)
 
 
 def poller_rest(*, loop: str) -> None:

@@ -148,8 +148,8 @@ def test_a_round_with_no_remote_job_left_says_so(user, fake_replicate):
 
 @pytest.mark.parametrize(
     "due_in,delay",
-    [(0.7, 1.0), (1.5, 1.5), (30, 2.0), (-5, 1.0)],
-    ids=["twice-an-interval-at-most", "on-time", "an-interval-at-most", "overdue"],
+    [(0.3, 0.5), (1.5, 1.5), (30, 2.0), (-5, 0.5)],
+    ids=["four-an-interval-at-most", "on-time", "an-interval-at-most", "overdue"],
 )
 def test_the_next_round_is_timed_for_the_job_due_first(settings, due_in, delay):
     settings.GENERATION_POLL_INTERVAL = 2
