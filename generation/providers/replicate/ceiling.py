@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 # KEYS: the log of creation times (a sorted set), the pause a 429 asked for.
-# ARGV: the ceiling, the window (ms), a unique member for this creation, a margin (ms).
+# ARGV: the ceiling, the window with its margin (ms), a unique member for this creation.
 # Returns 0 when a slot was taken, else the milliseconds until one frees up.
 TAKE_SLOT = """
 local now = redis.call('TIME')
@@ -20,7 +20,7 @@ local paused_until = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused_until > now then
   return paused_until - now
 end
-local window = tonumber(ARGV[2]) + tonumber(ARGV[4])
+local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
@@ -60,18 +60,14 @@ def creation_slot_take(*, member: str) -> float:
     redis = _redis()
     if redis is None:
         return 0.0  # no shared Redis (the embedded mode): one process, nothing to share
-    window_ms = int(settings.REPLICATE_CREATIONS_WINDOW * 1000)
     wait_ms = redis.eval(
         TAKE_SLOT,
         2,
         cache.make_key("replicate:creations"),
         cache.make_key("replicate:paused"),
         settings.REPLICATE_CREATIONS_PER_MINUTE,
-        window_ms,
+        _window_ms(),
         member,
-        # Replicate counts arrivals, which lag our log by however long a busy worker takes
-        # to send: a slot frees up this much later than our own log says.
-        int(settings.REPLICATE_CREATIONS_MARGIN * 1000),
     )
     return wait_ms / 1000
 
@@ -79,10 +75,7 @@ def creation_slot_take(*, member: str) -> float:
 def creation_slot_settle(*, member: str) -> None:
     """Date a taken slot from Replicate's answer rather than from the moment it was taken."""
     if (redis := _redis()) is not None:
-        window_ms = int(
-            (settings.REPLICATE_CREATIONS_WINDOW + settings.REPLICATE_CREATIONS_MARGIN) * 1000
-        )
-        redis.eval(SETTLE, 1, cache.make_key("replicate:creations"), member, window_ms)
+        redis.eval(SETTLE, 1, cache.make_key("replicate:creations"), member, _window_ms())
 
 
 def creation_slot_return(*, member: str) -> None:
@@ -95,6 +88,13 @@ def creations_pause(*, seconds: float) -> None:
     """Hold every worker's creations for `seconds`, as a 429 from Replicate asked."""
     if (redis := _redis()) is not None:
         redis.eval(PAUSE, 1, cache.make_key("replicate:paused"), max(int(seconds * 1000), 1))
+
+
+def _window_ms() -> int:
+    """How long a creation stays in the log. Replicate counts arrivals, which lag our log by
+    however long a busy worker takes to send: a slot frees up the margin later than the
+    window alone would say."""
+    return int((settings.REPLICATE_CREATIONS_WINDOW + settings.REPLICATE_CREATIONS_MARGIN) * 1000)
 
 
 def _redis():
