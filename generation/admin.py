@@ -48,6 +48,7 @@ class GenerationAdmin(LargeTableAdmin):
         "owner",
         "kind",
         "status",
+        "progress_percent",
         "prompt_short",
         "provider",
         "via",
@@ -63,6 +64,7 @@ class GenerationAdmin(LargeTableAdmin):
     ]
     search_fields = ["prompt", "user__email"]
     list_select_related = ["user"]
+    readonly_fields = ["progress_percent"]
     inlines = [OutputInline]
     actions = ["retry_failed", "cancel_unfinished"]
 
@@ -73,6 +75,19 @@ class GenerationAdmin(LargeTableAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_fields(self, request, obj=None):
+        # The percentage stands where the raw number would, beside the job's status.
+        fields = super().get_fields(request, obj)
+        return [
+            "progress_percent" if name == "progress" else name
+            for name in fields
+            if name != "progress_percent"
+        ]
+
+    @admin.display(description="Progress", empty_value="")
+    def progress_percent(self, obj):
+        return f"{obj.progress}%" if obj.shows_progress else None
 
     @admin.display(description="Prompt")
     def prompt_short(self, obj):

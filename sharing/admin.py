@@ -21,9 +21,24 @@ class HideForm(forms.Form):
     )
 
 
+class UnhideForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with your name in the share's history, beside the hide it lifts.",
+    )
+
+
+def _hide_record(share: Share) -> str:
+    """Who hid `share`, when and why, for the history once the row no longer says."""
+    by = share.hidden_by or "a deleted account"
+    return f"hidden {share.hidden_at:%Y-%m-%d %H:%M %Z} by {by}: {share.hidden_reason}"
+
+
 @admin.register(Share)
 class ShareAdmin(LargeTableAdmin):
-    """Shares are made and ended by their owners; staff look, and hide with a reason."""
+    """Shares are made and ended by their owners; staff look, and hide or unhide them
+    with a reason."""
 
     list_display = ["id", "preview", "owner", "show_prompt", "created_at", "hidden_at", "hidden_by"]
     list_filter = [
@@ -39,7 +54,7 @@ class ShareAdmin(LargeTableAdmin):
         "public_link",
         "show_prompt",
         "created_at",
-        "hide_link",
+        "moderation",
         "hidden_at",
         "hidden_by",
         "hidden_reason",
@@ -72,11 +87,14 @@ class ShareAdmin(LargeTableAdmin):
         return format_html('<a href="{}">{}</a>', url, url)
 
     @admin.display(description="Moderation")
-    def hide_link(self, obj):
-        if obj.is_hidden:
-            return "Hidden"
-        url = reverse("admin:sharing_share_hide", args=[obj.pk])
-        return format_html('<a href="{}">Hide from public pages (with a reason)</a>', url)
+    def moderation(self, obj):
+        if obj.can_hide:
+            url = reverse("admin:sharing_share_hide", args=[obj.pk])
+            return format_html('<a href="{}">Hide from public pages (with a reason)</a>', url)
+        if obj.can_unhide:
+            url = reverse("admin:sharing_share_unhide", args=[obj.pk])
+            return format_html('Hidden. <a href="{}">Unhide (with a reason)</a>', url)
+        return ""
 
     def get_urls(self):
         hide = path(
@@ -84,12 +102,15 @@ class ShareAdmin(LargeTableAdmin):
             self.admin_site.admin_view(self.hide_view),
             name="sharing_share_hide",
         )
-        return [hide, *super().get_urls()]
+        unhide = path(
+            "<int:pk>/unhide/",
+            self.admin_site.admin_view(self.unhide_view),
+            name="sharing_share_unhide",
+        )
+        return [hide, unhide, *super().get_urls()]
 
     def hide_view(self, request, pk):
-        if not request.user.has_perm("sharing.change_share"):
-            raise PermissionDenied
-        share = get_object_or_404(Share.objects.select_related("output__user"), pk=pk)
+        share = self._share_to_moderate(request, pk)
         form = HideForm(request.POST or None)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
@@ -101,11 +122,38 @@ class ShareAdmin(LargeTableAdmin):
                 self.log_change(request, share, f"Hidden: {reason}")
                 messages.success(request, f"{share} is hidden: {reason}")
                 return redirect("admin:sharing_share_change", pk)
+        title = f"Hide {share} from public pages"
+        return self._moderation_page(request, share, form, title, "sharing/admin_hide.html")
+
+    def unhide_view(self, request, pk):
+        share = self._share_to_moderate(request, pk)
+        form = UnhideForm(request.POST or None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            # Read before unhiding clears it: the history keeps the hide this lifts.
+            lifted = _hide_record(share) if share.is_hidden else ""
+            try:
+                services.share_unhide(share=share)
+            except ShareRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                self.log_change(request, share, f"Unhidden: {reason} (was {lifted})")
+                messages.success(request, f"{share} is back on public pages.")
+                return redirect("admin:sharing_share_change", pk)
+        title = f"Put {share} back on public pages"
+        return self._moderation_page(request, share, form, title, "sharing/admin_unhide.html")
+
+    def _share_to_moderate(self, request, pk) -> Share:
+        if not request.user.has_perm("sharing.change_share"):
+            raise PermissionDenied
+        return get_object_or_404(Share.objects.select_related("output__user", "hidden_by"), pk=pk)
+
+    def _moderation_page(self, request, share, form, title, template):
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Hide {share} from public pages",
+            "title": title,
             "share": share,
             "form": form,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "sharing/admin_hide.html", context)
+        return TemplateResponse(request, template, context)

@@ -30,6 +30,8 @@ class Share(models.Model):
     """
 
     HIDDEN_REFUSAL = "Staff hid this from public pages."
+    ALREADY_HIDDEN = "This share is already hidden."
+    NOT_HIDDEN = "This share is not hidden."
 
     output = models.OneToOneField(Output, on_delete=models.CASCADE, related_name="share")
     token = models.CharField(max_length=64, unique=True, default=new_token)
@@ -86,3 +88,21 @@ class Share(models.Model):
     @property
     def can_unshare(self) -> bool:
         return not self.unshare_refusal
+
+    @property
+    def hide_refusal(self) -> str:
+        """Why staff cannot hide this, or "" when they can."""
+        return self.ALREADY_HIDDEN if self.is_hidden else ""
+
+    @property
+    def can_hide(self) -> bool:
+        return not self.hide_refusal
+
+    @property
+    def unhide_refusal(self) -> str:
+        """Why staff cannot unhide this, or "" when they can."""
+        return "" if self.is_hidden else self.NOT_HIDDEN
+
+    @property
+    def can_unhide(self) -> bool:
+        return not self.unhide_refusal

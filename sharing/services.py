@@ -1,4 +1,4 @@
-"""Sharing an output, unsharing it, hiding it (staff) and remixing it."""
+"""Sharing an output, unsharing it, hiding and unhiding it (staff) and remixing it."""
 
 from urllib.parse import urlencode
 
@@ -39,6 +39,8 @@ def share_delete(*, share: Share) -> None:
 
 def share_hide(*, share: Share, by, reason: str) -> Share:
     """Staff take a share off every public page, saying why; recorded with who and when."""
+    if not share.can_hide:
+        raise ShareRefused(share.hide_refusal)
     if not reason.strip():
         raise ShareRefused("Say why this is hidden.")
     now = timezone.now()
@@ -47,7 +49,23 @@ def share_hide(*, share: Share, by, reason: str) -> Share:
         hidden_at=now, hidden_by=by, hidden_reason=reason.strip()
     )
     if not hidden:
-        raise ShareRefused("This share is already hidden.")
+        raise ShareRefused(Share.ALREADY_HIDDEN)
+    share.refresh_from_db()
+    return share
+
+
+def share_unhide(*, share: Share) -> Share:
+    """Staff put a hidden share back on the public pages. The hide's who, when and why
+    are cleared from the row (the owner no longer sees them); the caller records them
+    in the admin's history."""
+    if not share.can_unhide:
+        raise ShareRefused(share.unhide_refusal)
+    # Conditional, like hiding: of two staff unhiding at once, one succeeds.
+    unhidden = Share.objects.filter(pk=share.pk, hidden_at__isnull=False).update(
+        hidden_at=None, hidden_by=None, hidden_reason=""
+    )
+    if not unhidden:
+        raise ShareRefused(Share.NOT_HIDDEN)
     share.refresh_from_db()
     return share
 

@@ -1,6 +1,10 @@
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing import services as billing
@@ -140,3 +144,47 @@ def test_job_page_shows_its_outputs(staff):
     output = OutputFactory()
     page = staff.get(reverse("admin:generation_generation_change", args=[output.generation_id]))
     assert reverse("generation:admin_output_file", args=[output.pk]) in page.content.decode()
+
+
+def progress_cells(page: str) -> list[str]:
+    """The job list's progress column, top row first."""
+    cells = re.findall(r'<td class="field-progress_percent">(.*?)</td>', page)
+    return [cell.replace("&nbsp;", "").strip() for cell in cells]
+
+
+def test_job_list_shows_progress_for_running_jobs_only(staff):
+    GenerationFactory(status=Status.RUNNING, progress=45)
+    GenerationFactory(status=Status.RUNNING, progress=None)
+    GenerationFactory(status=Status.FAILED, progress=45)
+    GenerationFactory(status=Status.SUCCEEDED, progress=100)
+
+    page = staff.get(JOBS).content.decode()
+
+    assert progress_cells(page) == ["", "", "", "45%"]
+
+
+def test_job_list_queries_do_not_grow_with_running_jobs(staff):
+    def running_jobs(count):
+        GenerationFactory.create_batch(count, status=Status.RUNNING, progress=45)
+
+    running_jobs(3)
+    staff.get(JOBS)  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as few:
+        staff.get(JOBS)
+    running_jobs(30)
+    with CaptureQueriesContext(connection) as many:
+        response = staff.get(JOBS)
+
+    assert progress_cells(response.content.decode()) == ["45%"] * 33
+    assert len(many) == len(few)
+
+
+def test_job_page_shows_a_running_jobs_progress_and_its_last_log_line(staff):
+    job = GenerationFactory(
+        status=Status.RUNNING, progress=45, logs_excerpt="Drawing picture 2 of 3"
+    )
+
+    page = staff.get(reverse("admin:generation_generation_change", args=[job.pk])).text
+
+    assert re.search(r"Progress:</label>\s*<div class=\"readonly\">45%</div>", page)
+    assert "Drawing picture 2 of 3" in page

@@ -28,3 +28,23 @@ def test_a_share_staff_hid_cannot_be_shared_again():
         services.share_create(output=share.output, show_prompt=True)
 
     assert Share.objects.get(pk=share.pk).show_prompt is False
+
+
+def test_an_unhidden_share_can_be_unshared_by_its_owner_again():
+    share = ShareFactory()
+    services.share_hide(share=share, by=UserFactory(is_staff=True), reason="spam")
+
+    services.share_unhide(share=share)
+    services.share_delete(share=share)
+
+    assert not Share.objects.filter(pk=share.pk).exists()
+
+
+def test_unhiding_a_share_someone_else_just_unhid_is_refused():
+    share = ShareFactory()
+    services.share_hide(share=share, by=UserFactory(is_staff=True), reason="spam")
+    loaded_by_second_moderator = Share.objects.get(pk=share.pk)
+    services.share_unhide(share=share)
+
+    with pytest.raises(ShareRefused, match="not hidden"):
+        services.share_unhide(share=loaded_by_second_moderator)
