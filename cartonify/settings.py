@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -298,6 +299,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Work on jobs the provider has already done — checking on them, storing their results,
+# telling API clients — has a queue of its own, which a worker takes from in turn with
+# the default one: a backlog of new jobs must not hold back results already made.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("results"))
+CELERY_TASK_ROUTES = {
+    "generation.check_remote_jobs": {"queue": "results"},
+    "generation.tasks.finish_generation": {"queue": "results"},
+    "webhooks.tasks.deliver_webhook": {"queue": "results"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Any number of beats may run; one holds a lock in Redis and schedules, the others wait.
 # A standby takes over within this many seconds of the scheduling beat's death.

@@ -9,6 +9,7 @@ from generation import services
 from generation.models import Generation, Status
 from generation.services import GenerationRequest
 from testing.processes import wait_until
+from testing.remote_jobs import running_remote_job
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -46,3 +47,19 @@ def test_canceling_a_running_remote_job_cancels_it_there_and_refunds(
     polls = len(fake_replicate.requests)
     time.sleep(0.5)
     assert len(fake_replicate.requests) <= polls + 1  # polling stopped
+
+
+def test_a_result_already_made_is_stored_ahead_of_a_backlog_of_new_jobs(
+    user, fake_replicate, settings, celery_worker
+):
+    billing.credits_grant(user=user, amount=30, reason="backlog", reference="test")
+    settings.GENERATION_POLL_INTERVAL = 0.05
+    done_remotely = running_remote_job(user)  # Replicate answers "succeeded" when asked
+    settings.GENERATION_PROVIDER, settings.GENERATION_SIMULATED_LATENCY = "local", 0.3
+    backlog = [services.generation_submit(user=user, request=IMAGE).pk for _ in range(20)]
+
+    services.poller_wake()
+
+    assert wait_until(lambda: status_of(done_remotely) == Status.SUCCEEDED, timeout=15)
+    still_queued = Generation.objects.filter(pk__in=backlog, status=Status.QUEUED).count()
+    assert still_queued >= 15  # six seconds of new jobs did not go first
