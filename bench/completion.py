@@ -20,10 +20,15 @@ class Completion:
     jobs: int
     seconds: float  # first submission → last job succeeded
     most_created_per_minute: int
+    result_lags: list[float]  # per job: the model done at the provider → `succeeded` here
 
     @property
     def rate(self) -> float:
         return self.jobs / self.seconds
+
+    def result_lag(self, quantile: float) -> float:
+        lags = sorted(self.result_lags)
+        return lags[min(int(len(lags) * quantile), len(lags) - 1)]
 
 
 def ceiling_reset() -> None:
@@ -48,9 +53,13 @@ def run_batch(user, fake: TimedFake, count: int, timeout: float = 600.0) -> Comp
         time.sleep(0.2)
     if failed := jobs.exclude(status=Status.SUCCEEDED).first():
         raise RuntimeError(f"job {failed.pk} ended {failed.status!r}: {failed.error}")
-    last = max(jobs.values_list("finished_at", flat=True))
+    ended = dict(jobs.values_list("provider_job_id", "finished_at"))
     return Completion(
         jobs=count,
-        seconds=(last - started).total_seconds(),
+        seconds=(max(ended.values()) - started).total_seconds(),
         most_created_per_minute=fake.most_created_within(60.0),
+        result_lags=[
+            finished_at.timestamp() - (fake.predictions[remote_id]["created"] + MODEL_SECONDS)
+            for remote_id, finished_at in ended.items()
+        ],
     )
