@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -66,7 +67,22 @@ ERROR_RESPONSES = {
     422: ErrorOut,
     429: ErrorOut,
 }
-SUBMIT_ERROR_RESPONSES = {**ERROR_RESPONSES, 400: ErrorOut, 402: SpendCapOut, 409: ErrorOut}
+# Operations that read a body also refuse one past DATA_UPLOAD_MAX_MEMORY_SIZE (413).
+SUBMIT_ERROR_RESPONSES = {
+    **ERROR_RESPONSES,
+    400: ErrorOut,
+    402: SpendCapOut,
+    409: ErrorOut,
+    413: ErrorOut,
+}
+
+
+def request_too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (
+        f"The request body is larger than this API accepts: at most {limit:,} bytes "
+        f"({round(limit / 2**20, 1):g} MB)."
+    )
 
 
 def _body(code: str, message: str, errors: list | None = None) -> dict:
@@ -134,6 +150,11 @@ def register(api) -> None:
     def webhook_refused(request, exc):
         errors = [{"field": "webhook", "message": exc.message}]
         return respond(request, 422, _body("webhook_refused", exc.message, errors))
+
+    # Django raises it when the view first reads the body; left to Django, it would be a 400.
+    @api.exception_handler(RequestDataTooBig)
+    def request_too_large(request, exc):
+        return respond(request, 413, _body("request_too_large", request_too_large_message()))
 
     @api.exception_handler(QuotaExceeded)
     def quota_exhausted(request, exc):

@@ -9,7 +9,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
-    413: "too_large",
+    413: "request_too_large",
     500: "server_error",
     503: "unavailable",
 }

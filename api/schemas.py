@@ -90,7 +90,7 @@ class VideoIn(WebhookFields):
         None,
         max_length=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         description="Animate an image you send: PNG, JPEG, WebP or GIF as base64 or a "
-        "`data:` URI. The whole JSON body is limited to 2.5 MB.",
+        "`data:` URI. The whole JSON body is limited to 2.5 MB (a larger one is a `413`).",
     )
 
 

@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -24,7 +25,7 @@ from generation.ratelimits import RateLimited, check_generation_rate
 from generation.responses import output_file_response
 
 from .auth import authenticate_key
-from .errors import ApiError
+from .errors import ApiError, request_too_large_message
 from .waiting import budget, job_wait
 
 FILE_SALT = "api.transform.file"
@@ -48,6 +49,8 @@ def transform(request):
         return _error(429, limited.message, retry_after=limited.retry_after)
     except InvalidRequest as invalid:
         return _error(400, invalid.message, field=invalid.field)
+    except RequestDataTooBig:
+        return _error(413, request_too_large_message())
     except SpendCapReached as capped:
         return _error(402, str(capped))
     except QuotaExceeded:

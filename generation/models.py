@@ -102,6 +102,15 @@ class GenerationQuerySet(models.QuerySet):
         return jobs
 
 
+# Why a job started from one of its owner's images cannot be retried once that is deleted:
+# without it, the retry would quietly be another kind of job (a video from text alone).
+SOURCE_GONE = {
+    Kind.EDIT: "The image this edit started from is gone.",
+    Kind.VIDEO: "The image this video was made from has been deleted.",
+    Kind.IMAGE: "The reference image this picture was made from has been deleted.",
+}
+
+
 class Generation(models.Model):
     """One request to a model: what was asked, how it went, what it cost."""
 
@@ -138,6 +147,9 @@ class Generation(models.Model):
     source_output = models.ForeignKey(
         "Output", null=True, blank=True, on_delete=models.SET_NULL, related_name="edits"
     )
+    # Set when the job starts from `source_output`: deleting that output clears the link,
+    # and this still says the job needs it.
+    started_from_output = models.BooleanField(default=False)
     source_file = models.FileField(upload_to="sources/%Y/%m/", blank=True)
     # An inpaint's mask: a PNG the size of the source, white where the prompt is painted.
     mask_file = models.FileField(upload_to="masks/%Y/%m/", blank=True)
@@ -201,11 +213,11 @@ class Generation(models.Model):
     @property
     def retry_refusal(self) -> str:
         """Why this job cannot be run again, or "" when it can: it must have ended
-        without outputs, and an edit needs the image it started from."""
+        without outputs, and still have the image it started from, if any."""
         if self.status not in self.RETRYABLE:
             return "Only failed or canceled jobs can be retried."
-        if self.kind == Kind.EDIT and self.source_output_id is None and not self.source_file:
-            return "The image this edit started from is gone."
+        if self.started_from_output and self.source_output_id is None:
+            return SOURCE_GONE[self.kind]
         return ""
 
     @property

@@ -110,6 +110,35 @@ def test_bad_input_is_a_clear_400_and_charges_nothing(client, key, user, field, 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_a_body_over_the_size_limit_is_a_413_in_the_originals_shape(
+    client, key, user, settings, content_type
+):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    sent = {**IMAGE, "prompt": "x" * limit}
+    kwargs = {"content_type": content_type} if content_type else {}
+
+    answer = transform(client, key, sent, **kwargs)
+
+    assert answer.status_code == 413
+    assert answer["Content-Type"] == "application/json"
+    assert f"{limit:,} bytes" in answer.json()["error"]
+    assert billing.credits_balance(user=user) == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_a_body_under_the_size_limit_reaches_validation(client, key, user, settings, content_type):
+    sent = {**IMAGE, "prompt": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 1000)}
+    kwargs = {"content_type": content_type} if content_type else {}
+
+    answer = transform(client, key, sent, **kwargs)
+
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "prompt"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": "ck_live_nope_nope"}])
 def test_without_a_valid_key_it_answers_401(client, headers):
     answer = client.post(reverse("api_transform"), IMAGE, headers=headers)

@@ -84,3 +84,15 @@ def test_an_id_and_an_upload_together_are_a_422(api, user):
     assert response.status_code == 422
     assert "not both" in response.json()["message"]
     assert not Generation.objects.filter(kind="video").exists()
+
+
+def test_an_animation_whose_still_was_deleted_cannot_be_retried(api, user):
+    still = OutputFactory(generation__user=user)
+    job_id = api.post("/videos", {**VIDEO, "source_image_id": still.pk}).json()["id"]
+    api.post(f"/generations/{job_id}/cancel")
+    api.delete(f"/images/{still.pk}")
+
+    job = Generation.objects.get(pk=job_id)
+
+    assert job.status == "canceled" and job.source_output is None
+    assert job.retry_refusal == "The image this video was made from has been deleted."

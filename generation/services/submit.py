@@ -188,6 +188,7 @@ def _submit_checked(
         seed=request.seed,
         edit_operation=request.edit_operation,
         source_output=source_output,
+        started_from_output=source_output is not None,
         provider=settings.GENERATION_PROVIDER,
         credits_charged=cost,
         retry_of=retry_of,
@@ -270,8 +271,8 @@ def generation_retry(*, generation: Generation) -> Generation:
 
 @transaction.atomic
 def _retry_locked(*, generation: Generation) -> Generation:
-    # Re-read under the lock: an edit's source image deleted meanwhile waits for us
-    # (its delete clears `source_output` on this row), so the check below holds.
+    # Re-read under the lock: a source image deleted meanwhile waits for us (its delete
+    # clears `source_output` on this row), so the check below holds.
     original = Generation.objects.select_for_update().get(pk=generation.pk)
     if not original.can_retry:
         raise JobStateConflict(original.retry_refusal)

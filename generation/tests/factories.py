@@ -35,6 +35,8 @@ class GenerationFactory(factory.django.DjangoModelFactory):
     color = "vibrant"
     provider = "local"
     status = Status.SUCCEEDED
+    source_output = None
+    started_from_output = factory.LazyAttribute(lambda job: job.source_output is not None)
 
 
 class OutputFactory(factory.django.DjangoModelFactory):

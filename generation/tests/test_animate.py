@@ -197,3 +197,18 @@ def test_the_animate_form_needs_a_prompt(signed_in, user):
 
     assert response.status_code == 400
     assert not Generation.objects.filter(kind=Kind.VIDEO).exists()
+
+
+def test_an_animation_whose_still_was_deleted_is_not_retried_as_a_video_from_text(signed_in, user):
+    still = OutputFactory(generation__user=user)
+    signed_in.post(reverse("generation:output_animate", args=[still.pk]), {"prompt": "waves"})
+    job = Generation.objects.get(kind=Kind.VIDEO)
+    services.generation_cancel(generation=job, by=user)
+    signed_in.post(reverse("generation:output_delete", args=[still.pk]))
+    balance = billing.credits_balance(user=user)
+
+    response = signed_in.post(reverse("generation:job_retry", args=[job.pk]), follow=True)
+
+    assert "The image this video was made from has been deleted." in response.content.decode()
+    assert Generation.objects.filter(kind=Kind.VIDEO).count() == 1
+    assert billing.credits_balance(user=user) == balance

@@ -3,6 +3,8 @@ service must agree with it: what the model forbids shows no button, is refused b
 admin and raises in the service, and nothing changes or is refunded twice."""
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -25,6 +27,7 @@ RETRYABLE = [Status.FAILED, Status.CANCELED]
 ALREADY_FINISHED = "This job has already finished."
 ONLY_FAILED = "Only failed or canceled jobs can be retried."
 SOURCE_GONE = "The image this edit started from is gone."
+STILL_DELETED = "The image this video was made from has been deleted."
 
 
 @pytest.fixture
@@ -167,3 +170,57 @@ def test_an_edit_whose_image_is_gone_cannot_be_retried_and_its_card_says_why(own
     with pytest.raises(JobStateConflict, match=SOURCE_GONE):
         services.generation_retry(generation=job)
     assert not Generation.objects.filter(retry_of=job).exists()
+
+
+def test_an_animation_whose_still_was_deleted_is_refused_by_the_card_the_admin_or_the_service(
+    owner, staff, user
+):
+    still = OutputFactory(generation__user=user)
+    job = charged_job(user, kind=Kind.VIDEO, status=Status.FAILED, source_output=still)
+    assert job.can_retry
+    still.delete()
+    job.refresh_from_db()
+    assert job.retry_refusal == STILL_DELETED
+    balance = billing.credits_balance(user=user)
+
+    page = card(owner, job)
+    assert retry_url(job) not in page and STILL_DELETED in page
+    assert STILL_DELETED in owner.post(retry_url(job), follow=True).content.decode()
+    assert STILL_DELETED in admin_action(staff, "retry_failed", job)
+    with pytest.raises(JobStateConflict, match=STILL_DELETED):
+        services.generation_retry(generation=job)
+
+    assert not Generation.objects.filter(retry_of=job).exists()
+    assert billing.credits_balance(user=user) == balance
+
+
+def test_a_video_from_text_alone_is_still_retried(user):
+    job = charged_job(user, kind=Kind.VIDEO, status=Status.FAILED)
+
+    services.generation_retry(generation=job)
+
+    assert Generation.objects.filter(retry_of=job, kind=Kind.VIDEO).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobs_made_before_the_flag_keep_needing_the_image_they_started_from(user):
+    still = OutputFactory(generation__user=user)
+    executor = MigrationExecutor(connection)
+    before = [("generation", "0010_generation_progress")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("generation", "Generation")
+    fields = {"user_id": user.pk, "prompt": "waves", "provider": "local", "status": "failed"}
+    animation = old.objects.create(kind=Kind.VIDEO, source_output_id=still.pk, **fields)
+    orphaned_edit = old.objects.create(kind=Kind.EDIT, edit_operation="sepia", **fields)
+    uploaded_edit = old.objects.create(
+        kind=Kind.EDIT, edit_operation="sepia", source_file="sources/a.png", **fields
+    )
+    from_text = old.objects.create(kind=Kind.VIDEO, **fields)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    needing = Generation.objects.filter(started_from_output=True).values_list("pk", flat=True)
+    assert set(needing) == {animation.pk, orphaned_edit.pk}
+    assert Generation.objects.get(pk=orphaned_edit.pk).retry_refusal == SOURCE_GONE
+    assert {uploaded_edit.pk, from_text.pk}.isdisjoint(needing)
