@@ -17,12 +17,16 @@ class KeysetPage:
         queryset = queryset.order_by("-id")
         if not self.is_first:
             queryset = queryset.filter(id__lt=int(before))
-        self._queryset, self._size = queryset, size
+        # One row more than shown says whether an older page exists. The page's ids come
+        # from an index alone, then their rows: asked for whole rows newest first,
+        # PostgreSQL may walk the primary key back through every newer row of other users
+        # to reach an older account's page (300 ms instead of 0.6 ms at 1.1M outputs).
+        page_ids = queryset.values("id")[: size + 1]
+        self._queryset, self._size = queryset.filter(id__in=page_ids), size
 
     @cached_property
     def _rows(self) -> list:
-        # One row more than shown says whether an older page exists.
-        return list(self._queryset[: self._size + 1])
+        return list(self._queryset)
 
     @property
     def object_list(self) -> list:
