@@ -102,8 +102,8 @@ class GenerationQuerySet(models.QuerySet):
         return jobs
 
 
-# Why a job started from one of its owner's images cannot be retried once that is deleted:
-# without it, the retry would quietly be another kind of job (a video from text alone).
+# Why a job started from one of its owner's images cannot run, or be retried, once that is
+# deleted: without it, the job would quietly be another kind (a video from text alone).
 SOURCE_GONE = {
     Kind.EDIT: "The image this edit started from is gone.",
     Kind.VIDEO: "The image this video was made from has been deleted.",
@@ -211,14 +211,21 @@ class Generation(models.Model):
         return not self.cancel_refusal
 
     @property
-    def retry_refusal(self) -> str:
-        """Why this job cannot be run again, or "" when it can: it must have ended
-        without outputs, and still have the image it started from, if any."""
-        if self.status not in self.RETRYABLE:
-            return "Only failed or canceled jobs can be retried."
+    def run_refusal(self) -> str:
+        """Why this job cannot run as it was asked for, or "" when it can: the image it
+        started from, if any, must still exist (its owner may delete it while the job is
+        queued, or after it failed)."""
         if self.started_from_output and self.source_output_id is None:
             return SOURCE_GONE[self.kind]
         return ""
+
+    @property
+    def retry_refusal(self) -> str:
+        """Why this job cannot be run again, or "" when it can: it must have ended
+        without outputs, and still be able to run as it was asked for."""
+        if self.status not in self.RETRYABLE:
+            return "Only failed or canceled jobs can be retried."
+        return self.run_refusal
 
     @property
     def can_retry(self) -> bool:

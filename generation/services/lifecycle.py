@@ -66,9 +66,15 @@ def generation_run(*, generation_id: int, attempt_id: str = "") -> None:
     """The worker's entry point. Raises ProviderError when a retry is worthwhile."""
     if not generation_claim(generation_id=generation_id, attempt_id=attempt_id):
         return
-    generation = Generation.objects.get(pk=generation_id)
+    # The source image's row is loaded with the job: if its owner deletes it from now on,
+    # either its file is still read for the spec, or the read fails like a store that is
+    # down and the task's retry finds the image gone (below).
+    generation = Generation.objects.select_related("source_output").get(pk=generation_id)
     if generation.provider_job_id:
         poller_wake()  # started remotely before a crash: wait for it there
+        return
+    if generation.run_refusal:
+        generation_fail(generation_id=generation_id, reason=generation.run_refusal)
         return
     provider = get_provider(generation.provider)
     try:

@@ -3,17 +3,20 @@
 import time
 
 import pytest
+from django.db import transaction
 
 from billing import services as billing
 from generation import services
-from generation.models import Generation, Status
+from generation.models import Generation, Kind, Status
 from generation.services import GenerationRequest
+from generation.tests.factories import OutputFactory
 from testing.processes import wait_until
 from testing.remote_jobs import running_remote_job
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 IMAGE = GenerationRequest(kind="image", prompt="a paper boat", count=1)
+ANIMATE = GenerationRequest(kind=Kind.VIDEO, prompt="the clouds drift by")
 
 
 def status_of(job):
@@ -63,3 +66,18 @@ def test_a_result_already_made_is_stored_ahead_of_a_backlog_of_new_jobs(
     assert wait_until(lambda: status_of(done_remotely) == Status.SUCCEEDED, timeout=15)
     still_queued = Generation.objects.filter(pk__in=backlog, status=Status.QUEUED).count()
     assert still_queued >= 15  # six seconds of new jobs did not go first
+
+
+def test_a_worker_fails_and_refunds_an_animation_whose_image_was_deleted_while_queued(
+    user, fake_replicate, celery_worker
+):
+    still = OutputFactory(generation__user=user)
+    with transaction.atomic():  # the job's task is sent as this commits, the still gone by then
+        job = services.generation_submit(user=user, request=ANIMATE, source_output=still)
+        services.output_delete(output=still)
+
+    assert wait_until(lambda: status_of(job) == Status.FAILED)
+    job.refresh_from_db()
+    assert job.error == "The image this video was made from has been deleted."
+    assert billing.credits_balance(user=user) == 5
+    assert fake_replicate.created == []
