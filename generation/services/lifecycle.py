@@ -50,12 +50,21 @@ def generation_claim(*, generation_id: int, attempt_id: str = "") -> bool:
     claimable = Q(status=Status.QUEUED) & its_turn
     if attempt_id:
         claimable |= Q(status=Status.RUNNING, claimed_by=attempt_id)
-    claimed = Generation.objects.filter(claimable, pk=generation_id).update(
-        status=Status.RUNNING, started_at=now, claimed_by=attempt_id, next_check_at=None
-    )
-    if claimed == 1:
+    job = Generation.objects.filter(claimable, pk=generation_id)
+    running = {
+        "status": Status.RUNNING,
+        "started_at": now,
+        "claimed_by": attempt_id,
+        "next_check_at": None,
+    }
+    # Announced once per job, however often claimed: the throttle (`_wait_for_turn`), a
+    # retried task and a redelivered one put the job back or take it over with its
+    # `started_at` kept, and nothing clears it. So only the claim that first sets it
+    # announces; every claim sets it anew, as the sweeper times a run from its last claim.
+    if job.filter(started_at__isnull=True).update(**running):
         announce(generation_started, generation_id=generation_id)
-    return claimed == 1
+        return True
+    return job.update(**running) == 1
 
 
 # Workers' clocks differ a little: a task due at its turn may run just before it.

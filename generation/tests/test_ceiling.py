@@ -18,6 +18,7 @@ from generation.providers.replicate.ceiling import (
 )
 from generation.providers.replicate.provider import THROTTLED_WAIT, retry_after
 from generation.services import GenerationRequest
+from generation.signals import generation_started
 from testing.processes import celery_worker_process, stop_process, wait_until
 
 IMAGE = GenerationRequest(kind="image", prompt="a paper boat", count=1)
@@ -194,6 +195,31 @@ def test_a_throttled_job_waits_queued_then_runs_once_charged_once(user, remote_w
     assert len(remote_worker.creation_times) == 1
     assert billing.credits_balance(user=user) == 4  # 5 free, charged once
     assert job.outputs.count() == 1
+
+
+@pytest.fixture
+def starts():
+    """The jobs `generation_started` was sent for, once per sending."""
+    heard = []
+
+    def count(sender, *, generation_id, **kwargs):
+        heard.append(generation_id)
+
+    generation_started.connect(count, dispatch_uid="test-count-starts")
+    yield heard
+    generation_started.disconnect(dispatch_uid="test-count-starts")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_throttled_job_claimed_again_is_announced_as_started_once(user, remote_worker, starts):
+    remote_worker.throttle(seconds=1.5, retry_after=1)
+
+    job = services.generation_submit(user=user, request=IMAGE)
+
+    assert wait_until(lambda: status_of(job) == Status.SUCCEEDED, timeout=30)
+    assert len(remote_worker.throttled) >= 1  # it was claimed, put back, and claimed again
+    assert starts == [job.pk]
 
 
 @pytest.mark.worker
