@@ -51,3 +51,24 @@ def test_only_one_of_two_beats_schedules_and_the_other_takes_over_when_it_dies(
             if beat is not None:
                 stop_process(beat)
     assert senders(broker) == {first.pid, second.pid}
+
+
+def test_a_beat_keeps_scheduling_through_a_redis_restart_that_forgets_its_lock(
+    worker_env, every_second, tmp_path, private_redis
+):
+    env = {**worker_env, "BEAT_LOCK_SECONDS": "3"}  # renewed every second
+    broker = worker_env["CELERY_BROKER_URL"]
+    beat = celery_beat_process(env, cwd=tmp_path)
+    try:
+        assert wait_until(lambda: senders(broker) == {beat.pid}, timeout=30)
+
+        private_redis.stop()  # it keeps nothing on disk: it comes back empty
+        time.sleep(1.5)  # a renewal finds Redis away
+        private_redis.start()
+
+        assert wait_until(lambda: beat.pid in senders(broker), timeout=20)
+        time.sleep(4)  # more renewals, past the lock's time
+        assert beat.poll() is None
+        assert "took it again" in (tmp_path / "beat.log").read_text()
+    finally:
+        stop_process(beat)
