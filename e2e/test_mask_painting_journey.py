@@ -113,6 +113,9 @@ def test_a_finger_paints_the_mask_on_a_phone(phone, user, password, photo):
     phone.locator("input[name=prompt]").fill("a yellow boat")
     phone.get_by_role("button", name="Edit", exact=True).click()
 
+    # The page encodes the mask, uploads it and waits for the next page: on a loaded
+    # 2-core runner that took longer than expect's 5 s, so wait as long as an action may.
+    expect(phone.get_by_text("Your edit is queued.")).to_be_visible(timeout=10_000)
     job_card = phone.locator("article.job").first
     expect(job_card.get_by_test_id("job-status")).to_have_text("Succeeded")
     mask = sent_mask(Generation.objects.get(kind="edit"))
