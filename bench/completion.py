@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from generation import services
 from generation.models import Generation, Status
+from generation.providers.replicate.ceiling import CREATIONS_KEY, PAUSE_KEY
 
 from .pipeline import JOB, TimedFake
 
@@ -33,7 +34,7 @@ class Completion:
 
 def ceiling_reset() -> None:
     """Forget the creations of earlier rounds, as a quiet minute would."""
-    cache.delete_many(["replicate:creations", "replicate:paused"])
+    cache.delete_many([CREATIONS_KEY, PAUSE_KEY])
 
 
 def run_batch(user, fake: TimedFake, count: int, timeout: float = 600.0) -> Completion:

@@ -10,6 +10,10 @@ together, and Redis's clock is the only clock, so workers' clocks need not agree
 from django.conf import settings
 from django.core.cache import cache
 
+# Cache keys: the log of creation times, and the pause a 429 asked for.
+CREATIONS_KEY = "replicate:creations"
+PAUSE_KEY = "replicate:paused"
+
 # KEYS: the log of creation times (a sorted set), the pause a 429 asked for.
 # ARGV: the ceiling, the window with its margin (ms), a unique member for this creation.
 # Returns 0 when a slot was taken, else the milliseconds until one frees up.
@@ -63,8 +67,8 @@ def creation_slot_take(*, member: str) -> float:
     wait_ms = redis.eval(
         TAKE_SLOT,
         2,
-        cache.make_key("replicate:creations"),
-        cache.make_key("replicate:paused"),
+        cache.make_key(CREATIONS_KEY),
+        cache.make_key(PAUSE_KEY),
         settings.REPLICATE_CREATIONS_PER_MINUTE,
         _window_ms(),
         member,
@@ -75,19 +79,19 @@ def creation_slot_take(*, member: str) -> float:
 def creation_slot_settle(*, member: str) -> None:
     """Date a taken slot from Replicate's answer rather than from the moment it was taken."""
     if (redis := _redis()) is not None:
-        redis.eval(SETTLE, 1, cache.make_key("replicate:creations"), member, _window_ms())
+        redis.eval(SETTLE, 1, cache.make_key(CREATIONS_KEY), member, _window_ms())
 
 
 def creation_slot_return(*, member: str) -> None:
     """Give back a slot whose creation Replicate refused: it counted nothing."""
     if (redis := _redis()) is not None:
-        redis.zrem(cache.make_key("replicate:creations"), member)
+        redis.zrem(cache.make_key(CREATIONS_KEY), member)
 
 
 def creations_pause(*, seconds: float) -> None:
     """Hold every worker's creations for `seconds`, as a 429 from Replicate asked."""
     if (redis := _redis()) is not None:
-        redis.eval(PAUSE, 1, cache.make_key("replicate:paused"), max(int(seconds * 1000), 1))
+        redis.eval(PAUSE, 1, cache.make_key(PAUSE_KEY), max(int(seconds * 1000), 1))
 
 
 def _window_ms() -> int:
