@@ -30,6 +30,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Argon2 takes about 0.3 s a password, and the suite signs users up and in thousands
+    # of times. Processes the tests start keep the project's hashers: none checks a password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
     """Each test starts with empty Redis counters (rate limits, codes) and its own media dir."""
@@ -253,3 +261,12 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def status_history(transactional_db):
+    """`status_history(job)`: every status the job was written with, in order."""
+    from testing.status_log import recording_statuses
+
+    with recording_statuses() as statuses:
+        yield statuses
