@@ -222,6 +222,12 @@ def child_pids(pid: int) -> list[int]:
     return children
 
 
+def open_sockets(pid: int) -> int:
+    """How many sockets process `pid` holds open (read from /proc)."""
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
 def stop_process(process: subprocess.Popen, sig=signal.SIGKILL) -> None:
     if process.poll() is None:
         process.send_signal(sig)

@@ -4,7 +4,6 @@ servers stopped with SIGTERM."""
 import os
 import signal
 import socket
-import time
 
 import pytest
 from django.urls import reverse
@@ -18,6 +17,7 @@ from testing.processes import (
     celery_worker_process,
     child_pids,
     gunicorn_process,
+    open_sockets,
     stop_process,
     wait_for_http,
     wait_until,
@@ -156,11 +156,15 @@ def test_gunicorn_stopped_with_sigterm_answers_the_request_it_is_reading(user, w
     server, base = gunicorn_process({**worker_env, "WEB_CONCURRENCY": "1"})
     try:
         wait_for_http(f"{base}/healthz")
+        [worker] = child_pids(server.pid)
+        idle, listening = open_sockets(worker), open_sockets(server.pid)
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1]))) as conn:
             conn.sendall(head + body[:10])
-            time.sleep(0.5)  # the request is in a worker thread, waiting for its body
+            # The worker has taken the connection and waits for the rest of the body...
+            assert wait_until(lambda: open_sockets(worker) > idle)
             server.send_signal(signal.SIGTERM)
-            time.sleep(0.5)
+            # ...when the server closes its listening socket to stop.
+            assert wait_until(lambda: open_sockets(server.pid) < listening)
             conn.sendall(body[10:])
             answer = conn.makefile("rb").read()
         assert server.wait(timeout=30) == 0
