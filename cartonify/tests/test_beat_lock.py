@@ -2,7 +2,6 @@
 first is killed. Who sent each task is read from the messages in the broker."""
 
 import json
-import time
 
 import pytest
 import redis
@@ -13,11 +12,15 @@ from testing.processes import celery_beat_process, stop_process, wait_until
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def senders(broker_url: str) -> set[int]:
-    """Process ids of the beats whose tasks wait in the queue (no worker takes them)."""
+def sent_by(broker_url: str) -> list[int]:
+    """Process id of the beat that sent each task waiting in the queue (no worker takes them)."""
     queued = redis.Redis.from_url(broker_url).lrange("celery", 0, -1)
     origins = (json.loads(message)["headers"]["origin"] for message in queued)
-    return {int(origin.split("@")[0].removeprefix("gen")) for origin in origins}
+    return [int(origin.split("@")[0].removeprefix("gen")) for origin in origins]
+
+
+def senders(broker_url: str) -> set[int]:
+    return set(sent_by(broker_url))
 
 
 @pytest.fixture
@@ -41,7 +44,9 @@ def test_only_one_of_two_beats_schedules_and_the_other_takes_over_when_it_dies(
         second = celery_beat_process(env, cwd=homes[1])
         log = homes[1] / "beat.log"
         assert wait_until(lambda: "waits as its standby" in log.read_text(), timeout=30)
-        time.sleep(8)  # twice the lock's time: the first renews it, the second waits
+        # Eight more pings a second apart: twice the lock's time, the first renewing it.
+        sent = len(sent_by(broker))
+        assert wait_until(lambda: len(sent_by(broker)) >= sent + 8, timeout=30)
         assert senders(broker) == {first.pid}
 
         stop_process(first)  # SIGKILL: its lock is never released, it expires
@@ -63,11 +68,10 @@ def test_a_beat_keeps_scheduling_through_a_redis_restart_that_forgets_its_lock(
         assert wait_until(lambda: senders(broker) == {beat.pid}, timeout=30)
 
         private_redis.stop()  # it keeps nothing on disk: it comes back empty
-        time.sleep(1.5)  # a renewal finds Redis away
         private_redis.start()
 
-        assert wait_until(lambda: beat.pid in senders(broker), timeout=20)
-        time.sleep(4)  # more renewals, past the lock's time
+        # Four pings a second apart: renewals past the lock's time, and it is still there.
+        assert wait_until(lambda: sent_by(broker).count(beat.pid) >= 4, timeout=30)
         assert beat.poll() is None
         assert "took it again" in (tmp_path / "beat.log").read_text()
     finally:
