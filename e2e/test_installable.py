@@ -1,12 +1,11 @@
 """The web app installs: a valid manifest, icons that load, a service worker that keeps only
 the static shell and an offline page, and keeps nothing after signing out."""
 
-import time
-
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from e2e.helpers import log_in
+from testing.processes import wait_until
 
 CACHED_URLS = """async () => {
   const urls = [];
@@ -77,7 +76,4 @@ def test_the_service_worker_keeps_nothing_private_and_nothing_after_sign_out(
     expect(app_page.get_by_test_id("nav-email")).to_have_count(0)
 
     # Clear-Site-Data is applied by the browser in the background: give it a moment.
-    deadline = time.monotonic() + 5
-    while app_page.evaluate(CACHED_URLS) and time.monotonic() < deadline:
-        app_page.wait_for_timeout(100)
-    assert app_page.evaluate(CACHED_URLS) == []
+    assert wait_until(lambda: app_page.evaluate(CACHED_URLS) == [], timeout=5)
