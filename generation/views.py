@@ -154,6 +154,7 @@ def _job_started(request, job, form):
         return redirect("generation:generate")
     composer = GenerateForm(initial=form.cleaned_data) if isinstance(form, GenerateForm) else None
     context = _composer_context(request, composer or GenerateForm())
+    job.refresh_from_db()  # with an inline worker (the embedded defaults) it has run already
     context["new_job"] = job
     return render(request, "generation/partials/composer.html", context)
 
