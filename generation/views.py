@@ -218,14 +218,15 @@ def job_status(request, pk):
 @require_POST
 def job_cancel(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
-    notice = ""
+    notice, status = "", 200
     try:
         job = services.generation_cancel(generation=job, by=request.user)
     except JobStateConflict as refused:
         job = get_object_or_404(Generation.objects.prefetch_related("outputs"), pk=pk)
-        notice = str(refused)
+        notice, status = str(refused), 409
     if _is_htmx(request):
-        return render(request, "generation/partials/job.html", {"job": job, "notice": notice})
+        context = {"job": job, "notice": notice}
+        return render(request, "generation/partials/job.html", context, status=status)
     if notice:
         messages.error(request, notice)
     return redirect("generation:jobs")
