@@ -294,7 +294,7 @@ def _owned_output(request, pk):
 @require_GET
 def output_detail(request, pk):
     output = _owned_output(request, pk)
-    return _render_detail(request, output, AnimateForm())
+    return _render_detail(request, output, AnimateForm.for_image(output))
 
 
 def _render_detail(request, output, animate_form, status=200):
