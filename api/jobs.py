@@ -340,3 +340,20 @@ def cancel_generation(request, generation_id: int):
     job = get_object_or_404(Generation, pk=generation_id, user=request.user)
     job = generation.generation_cancel(generation=job, by=request.user)
     return generation_json(request, job)
+
+
+@router.post(
+    "/generations/{generation_id}/retry",
+    tags=TAGS,
+    response={202: GenerationOut, **SUBMIT_ERROR_RESPONSES},
+    auth=scoped(Scope.GENERATE),
+    summary="Run a failed or canceled job again as a new job, charged again",
+)
+def retry_generation(request, response: HttpResponse, generation_id: int):
+    job = get_object_or_404(Generation, pk=generation_id, user=request.user)
+    check_generation_rate(request)
+    retried = generation.generation_retry(generation=job, via="api", api_key=request.auth)
+    retried.refresh_from_db()  # with an inline worker it has run already
+    body = generation_json(request, retried)
+    response["Location"] = body["url"]
+    return Status(202, body)

@@ -16,6 +16,7 @@ def test_a_user_animates_an_image_into_a_video_that_lands_in_the_gallery(
     settings.GENERATION_PROVIDER = "local"
     still = OutputFactory(
         generation__user=user,
+        generation__prompt="a lighthouse at dusk",
         width=160,
         height=120,
         file=ContentFile(png_bytes((160, 120)), name="still.png"),
@@ -25,7 +26,8 @@ def test_a_user_animates_an_image_into_a_video_that_lands_in_the_gallery(
 
     form = page.get_by_test_id("animate-form")
     expect(form).to_contain_text("1 credit")
-    form.get_by_label("What happens").fill("the sun sets slowly")
+    # One click: "What happens" starts as the prompt that made the image.
+    expect(form.get_by_label("What happens")).to_have_value("a lighthouse at dusk")
     form.get_by_role("button", name="Animate").click()
 
     expect(page.get_by_text("Your video is queued.")).to_be_visible()
@@ -35,6 +37,7 @@ def test_a_user_animates_an_image_into_a_video_that_lands_in_the_gallery(
     expect(job.locator(".thumbs img")).to_have_count(1)
     video = Generation.objects.get(kind=Kind.VIDEO)
     assert video.status == Status.SUCCEEDED and video.source_output == still
+    assert video.prompt == "a lighthouse at dusk"
     assert billing.credits_balance(user=user) == 4
 
     page.goto(reverse("generation:gallery") + "?kind=video")

@@ -11,6 +11,8 @@ from e2e.helpers import log_in
 from generation.models import Generation, Status
 from generation.tests.factories import GenerationFactory, OutputFactory
 
+ALREADY_FINISHED = "This job already finished; nothing was charged back."
+
 
 def test_a_card_follows_its_job_to_the_end_and_stops_polling(page, user, password):
     job = GenerationFactory(user=user, status=Status.QUEUED, prompt="a lighthouse on a cliff")
@@ -59,11 +61,11 @@ def test_cancel_on_a_job_that_finished_meanwhile_says_so_on_the_card(page, user,
     Generation.objects.filter(pk=job.pk).update(status=Status.SUCCEEDED, finished_at=timezone.now())
     card.get_by_role("button", name="Cancel").click()
 
-    expect(card.get_by_test_id("job-notice")).to_have_text("This job has already finished.")
+    expect(card.get_by_test_id("job-notice")).to_have_text(ALREADY_FINISHED)
     expect(card.get_by_test_id("job-status")).to_have_text("Succeeded")
     expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
     page.reload()
-    expect(page.get_by_text("This job has already finished.")).to_have_count(0)
+    expect(page.get_by_text(ALREADY_FINISHED)).to_have_count(0)
 
 
 def test_cancel_ends_a_running_job_on_its_card(page, user, password):

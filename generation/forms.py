@@ -130,6 +130,12 @@ class AnimateForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "the leaves drift in the wind"}),
     )
 
+    @classmethod
+    def for_image(cls, output) -> "AnimateForm":
+        """The form for an image's page: "What happens" starts as the prompt that made the
+        image (editable), so one click starts the video."""
+        return cls(initial={"prompt": output.generation.prompt})
+
     def to_request(self) -> GenerationRequest:
         return GenerationRequest(kind=Kind.VIDEO, prompt=self.cleaned_data["prompt"])
 

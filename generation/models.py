@@ -204,7 +204,9 @@ class Generation(models.Model):
     @property
     def cancel_refusal(self) -> str:
         """Why this job cannot be canceled, or "" when it can."""
-        return "" if self.status in self.UNFINISHED else "This job has already finished."
+        if self.status in self.UNFINISHED:
+            return ""
+        return "This job already finished; nothing was charged back."
 
     @property
     def can_cancel(self) -> bool:

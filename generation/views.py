@@ -154,6 +154,7 @@ def _job_started(request, job, form):
         return redirect("generation:generate")
     composer = GenerateForm(initial=form.cleaned_data) if isinstance(form, GenerateForm) else None
     context = _composer_context(request, composer or GenerateForm())
+    job.refresh_from_db()  # with an inline worker (the embedded defaults) it has run already
     context["new_job"] = job
     return render(request, "generation/partials/composer.html", context)
 
@@ -217,14 +218,15 @@ def job_status(request, pk):
 @require_POST
 def job_cancel(request, pk):
     job = get_object_or_404(Generation, pk=pk, user=request.user)
-    notice = ""
+    notice, status = "", 200
     try:
         job = services.generation_cancel(generation=job, by=request.user)
     except JobStateConflict as refused:
         job = get_object_or_404(Generation.objects.prefetch_related("outputs"), pk=pk)
-        notice = str(refused)
+        notice, status = str(refused), 409
     if _is_htmx(request):
-        return render(request, "generation/partials/job.html", {"job": job, "notice": notice})
+        context = {"job": job, "notice": notice}
+        return render(request, "generation/partials/job.html", context, status=status)
     if notice:
         messages.error(request, notice)
     return redirect("generation:jobs")
@@ -292,7 +294,7 @@ def _owned_output(request, pk):
 @require_GET
 def output_detail(request, pk):
     output = _owned_output(request, pk)
-    return _render_detail(request, output, AnimateForm())
+    return _render_detail(request, output, AnimateForm.for_image(output))
 
 
 def _render_detail(request, output, animate_form, status=200):

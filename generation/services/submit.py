@@ -259,18 +259,20 @@ def enqueue(generation_id: int, *, countdown: float = 0) -> None:
         logger.exception("could not queue generation %s; left for the sweeper", generation_id)
 
 
-def generation_retry(*, generation: Generation) -> Generation:
-    """Run a failed or canceled job again as a new job of its owner, charged again."""
+def generation_retry(*, generation: Generation, via: str | None = None, api_key=None) -> Generation:
+    """Run a failed or canceled job again as a new job of its owner, charged again.
+
+    The new job is asked for `via` (the original's way by default); one asked for with an
+    API key (`api_key`) counts against the key's cap, as any job it starts."""
+    via = via or generation.via
     # Checked before the transaction below, so a refusal (the safety terms may have grown
     # since the job ran) stays recorded.
-    generation_request_check(
-        user=generation.user, request=request_from(generation), via=generation.via
-    )
-    return _retry_locked(generation=generation)
+    generation_request_check(user=generation.user, request=request_from(generation), via=via)
+    return _retry_locked(generation=generation, via=via, api_key=api_key)
 
 
 @transaction.atomic
-def _retry_locked(*, generation: Generation) -> Generation:
+def _retry_locked(*, generation: Generation, via: str, api_key) -> Generation:
     # Re-read under the lock: a source image deleted meanwhile waits for us (its delete
     # clears `source_output` on this row), so the check below holds.
     original = Generation.objects.select_for_update().get(pk=generation.pk)
@@ -283,11 +285,12 @@ def _retry_locked(*, generation: Generation) -> Generation:
     return generation_submit(
         user=generation.user,
         request=request_from(original),
-        via=original.via,
+        via=via,
         source_output=original.source_output,
         source_bytes=source_bytes,
         mask_bytes=mask_bytes,
         retry_of=original,
+        api_key=api_key,
     )
 
 

@@ -155,6 +155,23 @@ def test_the_image_page_offers_to_animate_it_at_a_videos_cost(signed_in, user):
     assert page.context["video_cost"] == 1
 
 
+def test_the_animate_form_is_prefilled_with_the_prompt_that_made_the_image(signed_in, user):
+    still = OutputFactory(generation__user=user, generation__prompt="a fox & a lighthouse")
+
+    page = signed_in.get(reverse("generation:output_detail", args=[still.pk]))
+
+    assert page.context["animate_form"]["prompt"].value() == "a fox & a lighthouse"
+    assert 'value="a fox &amp; a lighthouse"' in page.content.decode()
+
+
+def test_an_image_without_a_prompt_leaves_the_animate_field_for_the_user(signed_in, user):
+    still = OutputFactory(generation__user=user, generation__kind=Kind.EDIT, generation__prompt="")
+
+    page = signed_in.get(reverse("generation:output_detail", args=[still.pk]))
+
+    assert not page.context["animate_form"]["prompt"].value()
+
+
 def test_the_animate_form_queues_a_video_from_the_image(signed_in, user):
     still = OutputFactory(generation__user=user)
 

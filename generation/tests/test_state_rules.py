@@ -24,7 +24,7 @@ UNFINISHED = [Status.QUEUED, Status.RUNNING]
 FINISHED = [Status.SUCCEEDED, Status.FAILED, Status.CANCELED]
 RETRYABLE = [Status.FAILED, Status.CANCELED]
 
-ALREADY_FINISHED = "This job has already finished."
+ALREADY_FINISHED = "This job already finished; nothing was charged back."
 ONLY_FAILED = "Only failed or canceled jobs can be retried."
 SOURCE_GONE = "The image this edit started from is gone."
 STILL_DELETED = "The image this video was made from has been deleted."

@@ -40,6 +40,21 @@ def test_generate_post_queues_a_job_and_returns_its_live_card(signed_in, user):
     assert billing.credits_balance(user=user) == 4
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_card_after_generate_shows_the_job_as_the_inline_worker_left_it(
+    signed_in, user, settings
+):
+    settings.GENERATION_PROVIDER = "local"
+
+    response = signed_in.post(reverse("generation:generate"), FORM, headers={"HX-Request": "true"})
+
+    job = Generation.objects.get(user=user)
+    assert job.status == Status.SUCCEEDED
+    card = response.content.decode().split(f'id="job-{job.pk}"', 1)[1]
+    assert 'data-status="succeeded"' in card and ">Cancel<" not in card
+    assert card.count("<img") == 2
+
+
 def test_generate_post_without_htmx_redirects_back(signed_in):
     response = signed_in.post(reverse("generation:generate"), FORM)
 

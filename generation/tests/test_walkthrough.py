@@ -70,11 +70,13 @@ def test_canceling_a_job_that_finished_meanwhile_says_so_on_its_card(signed_in, 
     job = GenerationFactory(user=user, status=Status.SUCCEEDED)
     OutputFactory(generation=job)
 
-    card = signed_in.post(
+    response = signed_in.post(
         reverse("generation:job_cancel", args=[job.pk]), headers={"HX-Request": "true"}
-    ).content.decode()
+    )
 
-    assert 'data-testid="job-notice">This job has already finished.' in card
+    card = response.content.decode()
+    assert response.status_code == 409
+    assert 'data-testid="job-notice">This job already finished; nothing was charged back.' in card
     assert 'data-status="succeeded"' in card and ">Cancel<" not in card and "hx-trigger" not in card
     assert "already finished" not in signed_in.get(reverse("generation:jobs")).content.decode()
 
