@@ -222,7 +222,9 @@ def job_cancel(request, pk):
     try:
         job = services.generation_cancel(generation=job, by=request.user)
     except JobStateConflict as refused:
-        job = get_object_or_404(Generation.objects.prefetch_related("outputs"), pk=pk)
+        job = get_object_or_404(
+            Generation.objects.prefetch_related("outputs"), pk=pk, user=request.user
+        )
         notice, status = str(refused), 409
     if _is_htmx(request):
         context = {"job": job, "notice": notice}
