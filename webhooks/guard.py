@@ -1,4 +1,4 @@
-"""Which webhook URLs we send to: `https` to public addresses only.
+"""Which webhook URLs we send to: `https` on port 443 or 8443 to public addresses only.
 
 Checked when a job is submitted and again right before each attempt (DNS can change
 in between); the attempt then connects to the very address that was checked.
@@ -12,6 +12,10 @@ from urllib.parse import urlsplit
 
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# HTTPS ports only: any other port would let webhooks probe services that are not web
+# servers (and tell from the answers which ports are open).
+PORTS = (443, 8443)
 
 # IPv6 prefixes whose addresses end in an IPv4 address: NAT64 (RFC 6052's well-known
 # prefix and RFC 8215's local-use one, at /96) and SIIT (RFC 6145); and the deprecated
@@ -56,8 +60,8 @@ def webhook_target(
 ) -> Target:
     """The address to deliver `url` to, or WebhookRefused saying why not.
 
-    `allow_loopback` (tests only) also accepts `http` and loopback addresses; private,
-    link-local and metadata addresses stay refused.
+    `allow_loopback` (tests only) also accepts `http`, any port and loopback addresses;
+    private, link-local and metadata addresses stay refused.
     """
     if len(url) > max_length:
         raise WebhookRefused(f"The webhook URL is longer than {max_length} characters.")
@@ -74,6 +78,8 @@ def webhook_target(
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     except ValueError as error:
         raise WebhookRefused("The webhook URL has an invalid port.") from error
+    if port not in PORTS and not allow_loopback:
+        raise WebhookRefused("The webhook URL must use port 443 or 8443.")
     addresses = _resolve(resolve, host, port)
     for address in addresses:
         _check_address(address, allow_loopback=allow_loopback)

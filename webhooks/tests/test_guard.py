@@ -132,3 +132,30 @@ def test_a_site_local_ipv6_address_is_refused(resolve):
 def test_nat64_to_a_public_ipv4_address_is_allowed_and_connected_to_as_given():
     found = target("https://hooks.example.com/x", resolve=resolves_to("64:ff9b::5db8:d70e"))
     assert found.address == "64:ff9b::5db8:d70e"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example.com:22/x",
+        "https://hooks.example.com:80/x",
+        "https://hooks.example.com:6379/x",
+        "https://hooks.example.com:8080/x",
+        "https://[64:ff9b::5db8:d70e]:25/x",
+    ],
+)
+def test_ports_other_than_443_and_8443_are_refused(url):
+    with pytest.raises(WebhookRefused, match="port 443 or 8443"):
+        target(url, resolve=public)
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [
+        ("https://h.example.com/x", 443),
+        ("https://h.example.com:443/x", 443),
+        ("https://h.example.com:8443/x", 8443),
+    ],
+)
+def test_the_https_ports_are_allowed(url, port):
+    assert target(url, resolve=public).port == port
