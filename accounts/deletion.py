@@ -11,6 +11,7 @@ from generation import services as generation
 from generation.exceptions import JobStateConflict
 from generation.models import Generation
 
+from . import exports
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -26,14 +27,8 @@ def account_delete(*, user: User, by: User) -> None:
     user_id = user.pk
     with transaction.atomic():
         billing.payments_anonymise(user=user)
-        _delete_export_files(user)
+        exports.exports_delete(exports=user.exports.all())
         # Cascades take the jobs, outputs (their files go on commit: generation.signals),
         # API keys and their usage, the credit ledger, sessions' user and email addresses.
         user.delete()
     logger.info("account %s closed", user_id)
-
-
-def _delete_export_files(user: User) -> None:
-    for export in user.exports.exclude(file=""):
-        name, storage = export.file.name, export.file.storage
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name), robust=True)

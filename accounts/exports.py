@@ -8,9 +8,11 @@ import logging
 import tempfile
 import uuid
 import zipfile
+from datetime import datetime
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.models import LedgerEntry, Payment
@@ -52,7 +54,28 @@ def export_build(*, export_id: int) -> None:
         logger.exception("export %s failed", export_id)
         _finish(export, status=ExportStatus.FAILED, error=f"The export failed: {error}")
         return
-    _finish(export, status=ExportStatus.READY)
+    with transaction.atomic():
+        _finish(export, status=ExportStatus.READY)
+        # One export per account: the new one replaces the older ones now it is ready.
+        older = DataExport.objects.filter(user_id=export.user_id).exclude(pk=export.pk)
+        exports_delete(exports=older.exclude(status__in=DataExport.IN_PROGRESS))
+
+
+def exports_delete(*, exports: QuerySet) -> int:
+    """Delete these exports, and their files once that is committed. Returns how many."""
+    with transaction.atomic():
+        for export in exports.exclude(file=""):
+            name, storage = export.file.name, export.file.storage
+            transaction.on_commit(
+                lambda name=name, storage=storage: storage.delete(name), robust=True
+            )
+        deleted, _ = exports.delete()
+    return deleted
+
+
+def exports_delete_expired(*, now: datetime | None = None) -> int:
+    """Delete the exports older than EXPORT_KEEP_DAYS (the beat runs this hourly)."""
+    return exports_delete(exports=DataExport.objects.expired(now=now or timezone.now()))
 
 
 def _finish(export: DataExport, *, status: str, error: str = "") -> None:

@@ -1,7 +1,10 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from generation.options import (
     COLORS,
@@ -82,6 +85,12 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class DataExportQuerySet(models.QuerySet):
+    def expired(self, *, now):
+        """Exports finished more than EXPORT_KEEP_DAYS before `now`."""
+        return self.filter(finished_at__lte=now - timedelta(days=settings.EXPORT_KEEP_DAYS))
+
+
 class DataExport(models.Model):
     """A zip of everything a user made and what they paid, built in the background."""
 
@@ -98,6 +107,8 @@ class DataExport(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
@@ -120,6 +131,17 @@ class DataExport(models.Model):
     @property
     def filename(self) -> str:
         return f"cartonify-export-{self.created_at:%Y-%m-%d}.zip"
+
+    @property
+    def expires_at(self) -> datetime | None:
+        if self.finished_at is None:
+            return None
+        return self.finished_at + timedelta(days=settings.EXPORT_KEEP_DAYS)
+
+    @property
+    def can_download(self) -> bool:
+        """Ready and not yet expired (the hourly sweep may not have deleted it yet)."""
+        return self.status == ExportStatus.READY and timezone.now() < self.expires_at
 
 
 def _choices(values):

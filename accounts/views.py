@@ -1,5 +1,6 @@
 """The account page: your data to take away, and closing the account."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -9,10 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
 from cartonify.files import stored_file_response
+from generation.ratelimits import RateLimited, check_generation_rate
 
 from . import deletion, exports
 from .forms import CloseAccountForm, PreferencesForm
-from .models import DataExport, ExportStatus, Preferences
+from .models import DataExport, Preferences
 
 
 @login_required
@@ -27,10 +29,29 @@ def account(request):
 @login_required
 @require_POST
 def export_start(request):
+    htmx = request.headers.get("HX-Request") == "true"
+    try:
+        _check_export_rate(request)
+    except RateLimited as limited:
+        if not htmx:
+            messages.error(request, limited.message)
+            return redirect("accounts:account")
+        context = {"export": request.user.exports.first(), "refusal": limited.message}
+        return render(request, "accounts/partials/export.html", context, status=429)
     export = exports.export_request(user=request.user)
-    if request.headers.get("HX-Request") == "true":
+    if htmx:
         return render(request, "accounts/partials/export.html", {"export": export})
     return redirect("accounts:account")
+
+
+def _check_export_rate(request) -> None:
+    """Each export copies every output: a user may ask for EXPORT_RATE_LIMIT of them."""
+    check_generation_rate(
+        request,
+        group="accounts.export",
+        rate=settings.EXPORT_RATE_LIMIT,
+        allowed="ask for {count} data export",
+    )
 
 
 @login_required
@@ -44,8 +65,8 @@ def export_status(request, pk):
 @require_GET
 def export_download(request, pk):
     export = get_object_or_404(DataExport, pk=pk, user=request.user)
-    if export.status != ExportStatus.READY:
-        raise Http404("This export is not ready.")
+    if not export.can_download:
+        raise Http404("This export is not ready, or has expired.")
     return stored_file_response(export.file, filename=export.filename, download=True)
 
 

@@ -44,9 +44,10 @@ class WebhookFields(Schema):
     webhook: str | None = Field(
         None,
         max_length=settings.WEBHOOKS_URL_MAX_LENGTH,
-        description="An `https` URL on a public address: we POST the job there (the body of "
-        "GET /generations/{id}) signed with your signing secret (API keys page), as "
-        "Replicate signs webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`.",
+        description="An `https` URL on port 443 or 8443 at a public address: we POST the job "
+        "there (the body of GET /generations/{id}) signed with your signing secret (API keys "
+        "page), as Replicate signs webhooks: `webhook-id`, `webhook-timestamp`, "
+        "`webhook-signature`.",
     )
     webhook_events: list[WebhookEvent] = Field(
         ["completed"], min_length=1, description="`completed` (the default) and/or `started`."

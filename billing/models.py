@@ -128,6 +128,10 @@ class PaymentQuerySet(models.QuerySet):
 class Payment(models.Model):
     """One Razorpay order for premium and, once paid, the payment that settled it."""
 
+    # Only an order nobody has paid may become paid: a refunded or rejected one stays so,
+    # whatever callback or event is replayed for it later.
+    PAYABLE = (PaymentStatus.CREATED, PaymentStatus.EXPIRED)
+
     # Kept for accounting when an account is closed, without whose it was.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -168,6 +172,10 @@ class Payment(models.Model):
     @property
     def reference(self) -> str:
         return f"payment:{self.razorpay_payment_id or self.razorpay_order_id}"
+
+    @property
+    def can_be_paid(self) -> bool:
+        return self.status in self.PAYABLE
 
     @property
     def can_be_revoked(self) -> bool:

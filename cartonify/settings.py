@@ -198,6 +198,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
 RATELIMIT_IP_META_KEY = "cartonify.client_ip.client_ip"
 
+# A data export (a zip of every output) is kept this many days, and a user may ask for
+# this many (django-ratelimit's syntax); a new one replaces the old once it is ready.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+EXPORT_RATE_LIMIT = env("EXPORT_RATE_LIMIT", default="1/h")
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cartonify"
 
@@ -325,6 +330,7 @@ PERIODIC_TASKS = {
     "apikeys: purge idempotency records": ("apikeys.purge_idempotency_records", 60),
     # Expired sessions (and any one-time code left in one) leave the database.
     "accounts: clear expired sessions": ("accounts.clear_expired_sessions", 60),
+    "accounts: delete expired exports": ("accounts.delete_expired_exports", 60),
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -97,12 +98,25 @@ class GenerationAdmin(LargeTableAdmin):
     def owner(self, obj):
         return _owner_link(obj)
 
-    @admin.action(description="Retry selected failed or canceled jobs")
+    def has_manage_jobs_permission(self, request):
+        return request.user.has_perm("generation.manage_jobs")
+
+    def changelist_view(self, request, extra_context=None):
+        # An action the user may not run is refused outright, not shown the list again.
+        action = request.POST.get("action")
+        if action in self.actions and action not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Retry selected failed or canceled jobs", permissions=["manage_jobs"])
     def retry_failed(self, request, queryset):
         retried = self._each(request, queryset, services.generation_retry, "Retried")
         self.message_user(request, f"{retried} job(s) queued again.", messages.SUCCESS)
 
-    @admin.action(description="Cancel selected queued or running jobs (refunds credits)")
+    @admin.action(
+        description="Cancel selected queued or running jobs (refunds credits)",
+        permissions=["manage_jobs"],
+    )
     def cancel_unfinished(self, request, queryset):
         def cancel(*, generation):
             return services.generation_cancel(generation=generation, by=request.user)

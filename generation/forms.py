@@ -62,7 +62,7 @@ class GenerateForm(forms.Form):
     )
     seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1)
     # A picture may start from a reference image: one from the gallery, or an upload.
-    reference_output = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reference_output = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     reference_upload = forms.FileField(required=False, label="Start from an image (optional)")
 
     # What a link may prefill (?style=watercolor&count=4: a shared page's "Remix").

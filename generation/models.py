@@ -179,6 +179,8 @@ class Generation(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # Canceling refunds the owner and retrying charges them: more than viewing a job.
+        permissions = [("manage_jobs", "Can cancel and retry jobs (refunds and charges)")]
         indexes = [
             models.Index(fields=["user", "-id"], name="generation_user_newest"),
             models.Index(fields=["status", "started_at"], name="generation_status_started"),

@@ -21,7 +21,8 @@ class Received:
 @dataclass
 class WebhookReceiver:
     """`script` holds the answers to give, in order, then 200s: a status code, "hang"
-    (say nothing for `hang_seconds`), or ("redirect", url)."""
+    (say nothing for `hang_seconds`), "close" (hang up without answering), or
+    ("redirect", url)."""
 
     script: list = field(default_factory=list)
     hang_seconds: float = 3.0
@@ -49,6 +50,9 @@ class WebhookReceiver:
                 self._answer(receiver._next_answer())
 
             def _answer(self, answer):
+                if answer == "close":
+                    self.close_connection = True
+                    return
                 if answer == "hang":
                     time.sleep(receiver.hang_seconds)
                     answer = 200

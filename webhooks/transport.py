@@ -9,6 +9,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from .guard import Target
 from .models import EXCERPT_LENGTH
 
+# What went wrong when no answer came, by kind: never the socket's own error text, which
+# would tell a refused port from a filtered one or a reset.
+COULD_NOT_CONNECT = "Could not connect."
+NO_VALID_ANSWER = "The connection ended without a valid answer."
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -41,11 +46,13 @@ def post(target: Target, *, headers: dict, body: bytes, timeout: float) -> Answe
             finally:
                 response.close()
     except SoftTimeLimitExceeded:
-        return Answer(None, _since(started), error="The answer took too long to arrive.")
+        return Answer(None, _since(started), error="Timed out: the answer took too long.")
     except httpx.TimeoutException:
-        return Answer(None, _since(started), error=f"No answer within {timeout:g} s.")
-    except httpx.HTTPError as error:
-        return Answer(None, _since(started), error=f"{type(error).__name__}: {error}"[:200])
+        return Answer(None, _since(started), error=f"Timed out: no answer within {timeout:g} s.")
+    except httpx.ConnectError:
+        return Answer(None, _since(started), error=COULD_NOT_CONNECT)
+    except httpx.HTTPError:
+        return Answer(None, _since(started), error=NO_VALID_ANSWER)
     return Answer(response.status_code, _since(started), excerpt=excerpt)
 
 

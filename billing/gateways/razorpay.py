@@ -36,6 +36,8 @@ def order_create(*, amount_paise: int, currency: str, receipt: str, notes: dict)
 
 
 def checkout_signature_valid(*, order_id: str, payment_id: str, signature: str) -> bool:
+    if not signature.isascii():
+        return False  # a hex digest; hmac.compare_digest refuses non-ASCII text
     params = {
         "razorpay_order_id": order_id,
         "razorpay_payment_id": payment_id,
@@ -49,7 +51,7 @@ def checkout_signature_valid(*, order_id: str, payment_id: str, signature: str) 
 
 def webhook_signature_valid(*, body: bytes, signature: str) -> bool:
     secret = settings.RAZORPAY_WEBHOOK_SECRET
-    if not secret or not signature:
+    if not secret or not signature or not signature.isascii():
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, signature)

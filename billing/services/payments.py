@@ -62,6 +62,10 @@ def _payment_mark_paid(*, payment: Payment, payment_id: str, payload: dict) -> P
                 payment.razorpay_payment_id,
             )
         return payment
+    if not payment.can_be_paid:
+        raise PaymentRejected(
+            f"This order is {payment.get_status_display().lower()} and cannot be paid again."
+        )
     payment.status = PaymentStatus.PAID
     payment.razorpay_payment_id = payment_id
     payment.payload = payload

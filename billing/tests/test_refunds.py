@@ -18,7 +18,13 @@ from billing.models import (
     SubscriptionStatus,
 )
 from testing.credits import reserve
-from testing.fake_razorpay import dispute_webhook_body, pay, refund_webhook_body, webhook_body
+from testing.fake_razorpay import (
+    checkout_response,
+    dispute_webhook_body,
+    pay,
+    refund_webhook_body,
+    webhook_body,
+)
 from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +158,44 @@ def test_unpaid_orders_expire_and_a_late_payment_is_still_honoured(razorpay, use
         )
         assert post_webhook(body).content == b"activated"
     assert services.credit_account_for(user=user).plan == Plan.PREMIUM
+
+
+def webhook_paid(post_webhook, payment, payment_id="pay_replayed"):
+    body = webhook_body("order.paid", order_id=payment.razorpay_order_id, payment_id=payment_id)
+    assert post_webhook(body).content == b"activated"
+    payment.refresh_from_db()
+    return payment
+
+
+def test_a_checkout_callback_replayed_after_a_refund_changes_nothing(
+    razorpay, client, user, post_webhook
+):
+    order = services.payment_start(user=user)
+    callback = checkout_response(order.razorpay_order_id, payment_id="pay_replayed")
+    paid = webhook_paid(post_webhook, order)
+    refund(post_webhook, paid)
+    client.force_login(user)
+
+    response = client.post(reverse("billing:payment_verify"), callback, follow=True)
+
+    assert "cannot be paid again" in response.content.decode()
+    order.refresh_from_db()
+    assert (order.status, order.payload) == (PaymentStatus.REFUNDED, paid.payload)
+    account = services.credit_account_for(user=user)
+    assert (account.plan, account.balance) == (Plan.FREE, 5)
+
+
+def test_a_payment_event_arriving_after_the_refund_leaves_the_payment_refunded(
+    razorpay, user, post_webhook
+):
+    paid = webhook_paid(post_webhook, services.payment_start(user=user))
+    refund(post_webhook, paid)
+
+    late = webhook_body(
+        "payment.captured", order_id=paid.razorpay_order_id, payment_id="pay_replayed"
+    )
+    answer = post_webhook(late)
+
+    assert answer.status_code == 200 and answer.content.startswith(b"rejected")
+    refunded = Payment.objects.get(pk=paid.pk)
+    assert (refunded.status, refunded.payload) == (PaymentStatus.REFUNDED, paid.payload)

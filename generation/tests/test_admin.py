@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -188,3 +189,65 @@ def test_job_page_shows_a_running_jobs_progress_and_its_last_log_line(staff):
 
     assert re.search(r"Progress:</label>\s*<div class=\"readonly\">45%</div>", page)
     assert "Drawing picture 2 of 3" in page
+
+
+@pytest.fixture
+def view_only_staff(client, make_user):
+    """Staff who may look at jobs (view_generation) but not cancel or retry them."""
+    member = make_user(is_staff=True)
+    member.user_permissions.add(Permission.objects.get(codename="view_generation"))
+    log_in_as_staff(client, member)
+    return client
+
+
+def test_view_only_staff_see_jobs_but_are_offered_no_job_actions(view_only_staff, user):
+    GenerationFactory(user=user, status=Status.FAILED)
+
+    page = view_only_staff.get(JOBS)
+
+    assert page.status_code == 200
+    assert "retry_failed" not in page.content.decode()
+    assert "cancel_unfinished" not in page.content.decode()
+
+
+def test_view_only_staff_cannot_retry_a_job_nor_charge_its_owner(view_only_staff, user):
+    failed = GenerationFactory(user=user, status=Status.FAILED, provider="local")
+
+    response = view_only_staff.post(
+        JOBS, {"action": "retry_failed", "_selected_action": [failed.pk]}
+    )
+
+    assert response.status_code == 403
+    assert not Generation.objects.filter(retry_of=failed).exists()
+    assert billing.credits_balance(user=user) == 5
+    assert not LogEntry.objects.exists()
+
+
+def test_view_only_staff_cannot_cancel_a_job(view_only_staff, user):
+    job = GenerationFactory(user=user, status=Status.QUEUED, credits_charged=1)
+    reserve(user=user, amount=1, reference=job.reference, reason="job")
+
+    response = view_only_staff.post(
+        JOBS, {"action": "cancel_unfinished", "_selected_action": [job.pk]}
+    )
+
+    assert response.status_code == 403
+    job.refresh_from_db()
+    assert job.status == Status.QUEUED
+    assert billing.credits_balance(user=user) == 4
+
+
+def test_staff_given_manage_jobs_may_retry_and_cancel(client, make_user, user):
+    member = make_user(is_staff=True)
+    codenames = ["view_generation", "manage_jobs"]
+    member.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    log_in_as_staff(client, member)
+    failed = GenerationFactory(user=user, status=Status.FAILED, provider="local")
+    queued = GenerationFactory(user=user, status=Status.QUEUED)
+
+    act(client, "retry_failed", failed)
+    act(client, "cancel_unfinished", queued)
+
+    assert Generation.objects.filter(retry_of=failed).exists()
+    queued.refresh_from_db()
+    assert queued.status == Status.CANCELED

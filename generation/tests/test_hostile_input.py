@@ -117,6 +117,45 @@ def test_absurd_page_numbers_are_answered_sensibly(signed_in, page):
     assert signed_in.get(reverse("generation:jobs"), {"page": page}).status_code == 200
 
 
+@pytest.mark.parametrize("value", ["abc", "-1", "0x10", "1.5", "99999999999999999999999"])
+def test_a_malformed_reference_image_is_refused_not_a_server_error(signed_in, user, value):
+    response = signed_in.post(reverse("generation:generate"), {**FORM, "reference_output": value})
+
+    assert response.status_code == 400
+    assert not Generation.objects.exists()
+    assert billing.credits_balance(user=user) == 5
+
+
+@pytest.mark.parametrize("path", ["/share/%00/", "/share/%00/file", "/share/%00/remix/"])
+def test_a_nul_byte_in_a_share_address_is_not_found(signed_in, path):
+    assert signed_in.get(path).status_code == 404
+
+
+def test_a_non_ascii_webhook_signature_is_refused_with_400(client, razorpay):
+    response = client.post(
+        "/webhooks/razorpay/",
+        data=b'{"event": "payment.captured"}',
+        content_type="application/json",
+        headers={"X-Razorpay-Signature": "\u00e9" * 64, "X-Razorpay-Event-Id": "evt_1"},
+    )
+
+    assert response.status_code == 400
+
+
+def test_a_non_ascii_checkout_signature_is_refused_as_unverified(signed_in, user, razorpay):
+    order = billing.payment_start(user=user)
+    callback = {
+        "razorpay_order_id": order.razorpay_order_id,
+        "razorpay_payment_id": "pay_1",
+        "razorpay_signature": "\u00e9" * 64,
+    }
+
+    response = signed_in.post(reverse("billing:payment_verify"), callback, follow=True)
+
+    assert "could not be verified" in response.content.decode()
+    assert billing.credit_account_for(user=user).plan == "free"
+
+
 field_values = st.one_of(st.text(max_size=1200), st.integers().map(str), st.just(""))
 
 
@@ -125,7 +164,11 @@ field_values = st.one_of(st.text(max_size=1200), st.integers().map(str), st.just
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(data=st.fixed_dictionaries(dict.fromkeys([*FORM, "negative_prompt", "seed"], field_values)))
+@given(
+    data=st.fixed_dictionaries(
+        dict.fromkeys([*FORM, "negative_prompt", "seed", "reference_output"], field_values)
+    )
+)
 def test_the_generator_form_never_fails_on_any_input(signed_in, user, settings, data):
     settings.GENERATION_RATE_LIMIT = "100000/h"
     billing.credits_grant(user=user, amount=10, reason="fuzz", reference="fuzz")

@@ -91,3 +91,71 @@ def test_the_test_setting_allows_http_to_loopback_only():
     for url in ("http://10.0.0.5/hook", "https://169.254.169.254/", "http://[fe80::1]/"):
         with pytest.raises(WebhookRefused):
             target(url, allow_loopback=True)
+
+
+# IPv6 forms that carry an IPv4 address, each carrying 169.254.169.254 (the metadata
+# address) or 10.0.0.5: a gateway on the way turns them into the IPv4 address.
+CARRIED = [
+    ("64:ff9b::a9fe:a9fe", "169.254.169.254"),  # NAT64, the well-known prefix
+    ("64:ff9b::a00:5", "10.0.0.5"),
+    ("64:ff9b:1::a9fe:a9fe", "169.254.169.254"),  # NAT64, the local-use prefix
+    ("2002:a9fe:a9fe::1", "169.254.169.254"),  # 6to4
+    ("2002:a00:5::", "10.0.0.5"),
+    ("2001:0:4136:e378:8000:63bf:f5ff:fffa", "10.0.0.5"),  # Teredo: the client, inverted
+    ("2001:0:a00:5:8000:63bf:a2c4:f9fa", "10.0.0.5"),  # Teredo: the server
+    ("::a9fe:a9fe", "169.254.169.254"),  # IPv4-compatible
+    ("::ffff:0:a9fe:a9fe", "169.254.169.254"),  # SIIT
+    ("::ffff:a9fe:a9fe", "169.254.169.254"),  # IPv4-mapped
+]
+
+
+@pytest.mark.parametrize(("address", "carried"), CARRIED)
+def test_an_ipv6_literal_carrying_a_private_ipv4_address_is_refused_for_it(address, carried):
+    with pytest.raises(WebhookRefused, match=rf"private or reserved address \({carried}\)"):
+        target(f"https://[{address}]/hook")
+
+
+@pytest.mark.parametrize(("address", "carried"), CARRIED)
+def test_a_name_whose_aaaa_answer_carries_a_private_ipv4_address_is_refused(address, carried):
+    with pytest.raises(WebhookRefused, match=rf"private or reserved address \({carried}\)"):
+        target("https://hooks.example.com/x", resolve=resolves_to(address))
+
+
+@pytest.mark.parametrize("resolve", [None, resolves_to("fec0::1")], ids=["literal", "aaaa"])
+def test_a_site_local_ipv6_address_is_refused(resolve):
+    url = "https://[fec0::1]/hook" if resolve is None else "https://hooks.example.com/x"
+    kwargs = {"resolve": resolve} if resolve else {}
+    with pytest.raises(WebhookRefused, match=r"private or reserved address \(fec0::1\)"):
+        target(url, **kwargs)
+
+
+def test_nat64_to_a_public_ipv4_address_is_allowed_and_connected_to_as_given():
+    found = target("https://hooks.example.com/x", resolve=resolves_to("64:ff9b::5db8:d70e"))
+    assert found.address == "64:ff9b::5db8:d70e"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example.com:22/x",
+        "https://hooks.example.com:80/x",
+        "https://hooks.example.com:6379/x",
+        "https://hooks.example.com:8080/x",
+        "https://[64:ff9b::5db8:d70e]:25/x",
+    ],
+)
+def test_ports_other_than_443_and_8443_are_refused(url):
+    with pytest.raises(WebhookRefused, match="port 443 or 8443"):
+        target(url, resolve=public)
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [
+        ("https://h.example.com/x", 443),
+        ("https://h.example.com:443/x", 443),
+        ("https://h.example.com:8443/x", 8443),
+    ],
+)
+def test_the_https_ports_are_allowed(url, port):
+    assert target(url, resolve=public).port == port

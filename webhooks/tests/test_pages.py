@@ -126,3 +126,28 @@ def test_deploy_check_refuses_the_loopback_test_setting(settings):
     assert loopback_webhooks_only_in_tests(None) == []
     settings.WEBHOOKS_ALLOW_LOOPBACK_FOR_TESTS = True
     assert [e.id for e in loopback_webhooks_only_in_tests(None)] == ["webhooks.E001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_socket_error_texts_logged_before_are_replaced_by_their_kind(user):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    delivery = delivery_for(user, last_error="RemoteProtocolError: Server disconnected")
+    texts = ["ConnectError: [Errno 111] Connection refused", "ReadError: [Errno 104] reset"]
+    texts += ["Answered 503.", "Timed out: no answer within 5 s."]
+    attempts = [DeliveryAttempt.objects.create(delivery=delivery, error=text) for text in texts]
+    executor = MigrationExecutor(connection)
+    executor.migrate([("webhooks", "0001_initial")])
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert [DeliveryAttempt.objects.get(pk=a.pk).error for a in attempts] == [
+        "Could not connect.",
+        "The connection ended without a valid answer.",
+        "Answered 503.",
+        "Timed out: no answer within 5 s.",
+    ]
+    delivery.refresh_from_db()
+    assert delivery.last_error == "The connection ended without a valid answer."

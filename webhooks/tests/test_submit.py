@@ -17,6 +17,7 @@ REFUSED = [
     "https://[::1]/hook",
     "https://localhost/hook",
     "http://127.0.0.1/hook",
+    "https://[64:ff9b::a9fe:a9fe]/",  # 169.254.169.254 through NAT64
 ]
 
 

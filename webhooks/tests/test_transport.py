@@ -23,4 +23,30 @@ def test_a_refused_connection_is_an_answer_without_a_status(receiver):
 
     answer = transport.post(target, headers={}, body=b"{}", timeout=1)
 
-    assert answer.status_code is None and answer.error.startswith("ConnectError")
+    assert (answer.status_code, answer.error) == (None, "Could not connect.")
+
+
+def test_a_connection_closed_without_an_answer_is_told_by_its_kind_not_the_socket_error(
+    receiver,
+):
+    receiver.script = ["close"]
+    port = int(receiver.base_url.rsplit(":", 1)[1])
+    target = Target(url=receiver.url(), host="127.0.0.1", port=port, address="127.0.0.1")
+
+    answer = transport.post(target, headers={}, body=b"{}", timeout=1)
+
+    assert (answer.status_code, answer.error) == (
+        None,
+        "The connection ended without a valid answer.",
+    )
+
+
+def test_a_receiver_too_slow_to_answer_is_told_as_timed_out(receiver):
+    receiver.script = ["hang"]
+    receiver.hang_seconds = 1
+    port = int(receiver.base_url.rsplit(":", 1)[1])
+    target = Target(url=receiver.url(), host="127.0.0.1", port=port, address="127.0.0.1")
+
+    answer = transport.post(target, headers={}, body=b"{}", timeout=0.2)
+
+    assert (answer.status_code, answer.error) == (None, "Timed out: no answer within 0.2 s.")
