@@ -6,12 +6,12 @@ import secrets
 
 import pytest
 from django.core.cache import cache
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from apikeys import services as apikeys
 from testing.api_client import ApiClient
-from testing.browsers import chromium_executable
+from testing.browsers import BROWSER_WAIT_MS, chromium_executable
 from testing.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay, new_id, sign
 from testing.fake_replicate import FakeReplicate
 
@@ -20,6 +20,7 @@ from testing.fake_replicate import FakeReplicate
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = chromium_executable(os.environ.get("CHROMIUM_PATH"))
+expect.set_options(timeout=BROWSER_WAIT_MS)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -249,7 +250,7 @@ def app_page(browser, live_server, tmp_path):
     context = browser.browser_type.launch_persistent_context(
         tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=live_server.url
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_WAIT_MS)
     yield context.pages[0] if context.pages else context.new_page()
     context.close()
 
@@ -257,7 +258,7 @@ def app_page(browser, live_server, tmp_path):
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_WAIT_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -3,6 +3,7 @@
 import pytest
 
 from e2e.phone import PHONE
+from testing.browsers import BROWSER_WAIT_MS
 
 
 def pytest_collection_modifyitems(items):
@@ -17,6 +18,6 @@ def phone(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_WAIT_MS)
     yield context.new_page()
     context.close()

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.helpers import log_in
+from e2e.helpers import log_in, polls_of
 from generation.models import Generation, Status
 from generation.tests.factories import GenerationFactory, OutputFactory
 
@@ -20,19 +20,25 @@ def test_the_card_shows_the_models_progress_as_it_moves(phone, user, password):
     card = phone.locator(f"#job-{job.pk}")
     expect(card.get_by_test_id("job-progress")).to_have_count(0)
 
-    Generation.objects.filter(pk=job.pk).update(progress=45, logs_excerpt=STEP.strip())
-    bar = card.get_by_test_id("job-progress")
-    expect(bar).to_have_attribute("value", "45", timeout=2500)
+    with polls_of(phone, job.pk) as polls:
+        Generation.objects.filter(pk=job.pk).update(progress=45, logs_excerpt=STEP.strip())
+        bar = card.get_by_test_id("job-progress")
+        expect(bar).to_have_attribute("value", "45")
+    assert len(polls) <= 2  # the one under way, then the next
     expect(card.get_by_test_id("job-stage")).to_contain_text("9/20")
     box = bar.bounding_box()
     assert box and box["width"] > 100 and box["x"] + box["width"] <= 390
 
-    Generation.objects.filter(pk=job.pk).update(progress=90)
-    expect(bar).to_have_attribute("value", "90", timeout=2500)
+    with polls_of(phone, job.pk) as polls:
+        Generation.objects.filter(pk=job.pk).update(progress=90)
+        expect(bar).to_have_attribute("value", "90")
+    assert len(polls) <= 2  # the one under way, then the next
 
-    OutputFactory(generation=job)
-    Generation.objects.filter(pk=job.pk).update(
-        status=Status.SUCCEEDED, progress=100, finished_at=timezone.now()
-    )
-    expect(card.get_by_test_id("job-status")).to_have_text("Succeeded", timeout=2500)
+    with polls_of(phone, job.pk) as polls:
+        OutputFactory(generation=job)
+        Generation.objects.filter(pk=job.pk).update(
+            status=Status.SUCCEEDED, progress=100, finished_at=timezone.now()
+        )
+        expect(card.get_by_test_id("job-status")).to_have_text("Succeeded")
+    assert len(polls) <= 2  # the one under way, then the next
     expect(card.get_by_test_id("job-progress")).to_have_count(0)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.helpers import log_in
+from e2e.helpers import log_in, polls_of
 from generation.models import Generation, Status
 from generation.tests.factories import GenerationFactory, OutputFactory
 
@@ -21,13 +21,21 @@ def test_a_card_follows_its_job_to_the_end_and_stops_polling(page, user, passwor
     card = page.locator(f"#job-{job.pk}")
     expect(card.get_by_test_id("job-status")).to_have_text("Queued")
 
-    Generation.objects.filter(pk=job.pk).update(status=Status.RUNNING, started_at=timezone.now())
-    expect(card.get_by_test_id("job-status")).to_have_text("Running", timeout=2500)
+    with polls_of(page, job.pk) as polls:
+        Generation.objects.filter(pk=job.pk).update(
+            status=Status.RUNNING, started_at=timezone.now()
+        )
+        expect(card.get_by_test_id("job-status")).to_have_text("Running")
+    assert len(polls) <= 2  # the one under way, then the next
     expect(card.get_by_role("button", name="Cancel")).to_be_visible()
 
-    OutputFactory(generation=job)
-    Generation.objects.filter(pk=job.pk).update(status=Status.SUCCEEDED, finished_at=timezone.now())
-    expect(card.get_by_test_id("job-status")).to_have_text("Succeeded", timeout=2500)
+    with polls_of(page, job.pk) as polls:
+        OutputFactory(generation=job)
+        Generation.objects.filter(pk=job.pk).update(
+            status=Status.SUCCEEDED, finished_at=timezone.now()
+        )
+        expect(card.get_by_test_id("job-status")).to_have_text("Succeeded")
+    assert len(polls) <= 2  # the one under way, then the next
     expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
     expect(card.locator(".thumbs img")).to_have_count(1)
     # htmx polls while the card carries its trigger; the finished card has none.
@@ -42,10 +50,12 @@ def test_a_card_keeps_polling_through_a_failed_poll(page, user, password):
         page.goto(reverse("generation:jobs"))
 
     page.unroute(f"**/jobs/{job.pk}/")
-    Generation.objects.filter(pk=job.pk).update(status=Status.FAILED, error="It broke.")
+    with polls_of(page, job.pk) as polls:
+        Generation.objects.filter(pk=job.pk).update(status=Status.FAILED, error="It broke.")
 
-    card = page.locator(f"#job-{job.pk}")
-    expect(card.get_by_test_id("job-status")).to_have_text("Failed", timeout=2500)
+        card = page.locator(f"#job-{job.pk}")
+        expect(card.get_by_test_id("job-status")).to_have_text("Failed")
+    assert len(polls) <= 2  # the one under way, then the next
 
 
 def test_cancel_on_a_job_that_finished_meanwhile_says_so_on_the_card(page, user, password):

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from billing import services
 from generation.models import Generation
+from testing.browsers import BROWSER_WAIT_MS
 from testing.fake_razorpay import KEY_ID, checkout_response
 from testing.processes import wait_until
 
@@ -57,7 +58,7 @@ def fake_checkout(razorpay, httpserver, settings):
 def logged_in_page(browser, live_server, client, user):
     client.force_login(user)
     context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_WAIT_MS)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
