@@ -13,7 +13,6 @@ echo "flake check: $runs clean-clone runs of .ci/run at ${commit:0:12}; logs in 
 for n in $(seq 1 "$runs"); do
   clone="$logs/clone-$n"
   git clone -q "$repo" "$clone" && git -C "$clone" checkout -q "$commit"
-  # The clone may sit beside the one the repository is in, as CI's does beside shared/.
   started=$(date +%s)
   (cd "$clone" && CI=true bash .ci/run </dev/null >"$logs/run-$n.log" 2>&1)
   status=$?
