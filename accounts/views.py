@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
-from cartonify.files import stored_file_response
+from core.files import stored_file_response
 from generation.ratelimits import RateLimited, check_generation_rate
 
 from . import deletion, exports
