@@ -6,10 +6,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.admin_site import staff_view
 from accounts.models import Preferences
 from billing import services as billing
 from billing.services import QuotaExceeded
+from core.staff_pages import staff_view
 
 from . import services
 from .exceptions import InvalidRequest, JobStateConflict
