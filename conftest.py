@@ -163,7 +163,7 @@ def fake_replicate(settings, monkeypatch):
 def fake_s3(settings):
     """An S3-compatible server on loopback (testing/fake_s3.py) holding this test's media:
     STORAGES["default"] points the real boto3 client at its fresh private bucket."""
-    from cartonify.object_storage import csp_allowing_storage, s3_storage
+    from core.object_storage import csp_allowing_storage, s3_storage
     from testing.fake_s3 import FakeS3
 
     fake = FakeS3()

@@ -1,7 +1,5 @@
 """The admin site: staff only, signed in through allauth, with TOTP set up first."""
 
-import functools
-
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
@@ -42,18 +40,3 @@ class StaffAdminSite(admin.AdminSite):
             messages.warning(request, "Set up two-factor authentication to use the admin.")
             return redirect("mfa_activate_totp")
         return redirect(next_url)
-
-
-def staff_view(view):
-    """Guard a staff page that lives outside /admin/ exactly as the admin guards its own.
-
-    `staff_member_required` alone lets in staff who never set up TOTP; the admin site's
-    `admin_view` applies `has_permission` above (and never-cache, CSRF) instead.
-    """
-
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
-        # Looked up per request: the default site is built lazily, after the URLconf.
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return guarded

@@ -3,7 +3,9 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
-from .models import Preferences, User
+from generation.models import Preferences
+
+from .models import User
 
 
 class UserAdminCreationForm(AdminUserCreationForm):

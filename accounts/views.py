@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
-from cartonify.files import stored_file_response
+from core.files import stored_file_response
+from generation.models import Preferences
 from generation.ratelimits import RateLimited, check_generation_rate
 
 from . import deletion, exports
 from .forms import CloseAccountForm, PreferencesForm
-from .models import DataExport, Preferences
+from .models import DataExport
 
 
 @login_required

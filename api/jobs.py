@@ -6,12 +6,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Status
 
-from accounts.models import Preferences
 from apikeys import services
 from apikeys.models import Scope
 from generation import services as generation
 from generation.exceptions import InvalidRequest
-from generation.models import Generation, Kind, Output, OutputKind
+from generation.models import Generation, Kind, Output, OutputKind, Preferences
 from generation.models import Status as JobStatus
 from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
 from generation.uploads import check_image_bytes, decode_base64_image

@@ -6,8 +6,7 @@ from typing import Literal
 from django.conf import settings
 from ninja import Field, Schema
 
-from accounts.models import Preferences
-from generation.models import Kind, Status
+from generation.models import Kind, Preferences, Status
 from generation.options import (
     COLORS,
     EDIT_OPERATIONS,

@@ -28,7 +28,7 @@ def media_bucket_answers(app_configs, **kwargs):
     from django.core.files.storage import storages
     from storages.backends.s3 import S3Storage
 
-    from .object_storage import bucket_problem
+    from core.object_storage import bucket_problem
 
     storage = storages["default"]
     problem = bucket_problem(storage) if isinstance(storage, S3Storage) else None

@@ -193,10 +193,10 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,5/300s/key"}
 # Behind reverse proxies the client's address is read from X-Forwarded-For, counting
 # TRUSTED_PROXY_COUNT hops from the right (1 for one nginx or load balancer), or from a
 # header the proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. CF-Connecting-IP). allauth and
-# django-ratelimit both use this one answer (cartonify.client_ip).
+# django-ratelimit both use this one answer (core.client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
-RATELIMIT_IP_META_KEY = "cartonify.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 
 # A data export (a zip of every output) is kept this many days, and a user may ask for
 # this many (django-ratelimit's syntax); a new one replaces the old once it is ready.
@@ -244,7 +244,7 @@ STORAGES = {
 
 # Media (outputs, uploads, exports) in an S3-compatible bucket (AWS S3, Cloudflare R2,
 # MinIO) when AWS_STORAGE_BUCKET_NAME is set; the bucket stays private and files are
-# fetched through short-lived presigned links (cartonify.files). Unset: MEDIA_ROOT.
+# fetched through short-lived presigned links (core.files). Unset: MEDIA_ROOT.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="")  # empty: AWS itself
 # Where browsers reach the store, when not at AWS_S3_ENDPOINT_URL (MinIO under compose).
@@ -258,7 +258,7 @@ AWS_S3_ADDRESSING_STYLE = env(
     default="path" if AWS_S3_ENDPOINT_URL else "virtual",
 )
 if AWS_STORAGE_BUCKET_NAME:
-    from cartonify.object_storage import s3_storage
+    from core.object_storage import s3_storage
 
     STORAGES["default"] = s3_storage(
         bucket=AWS_STORAGE_BUCKET_NAME,
@@ -534,7 +534,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 if AWS_STORAGE_BUCKET_NAME:
-    from cartonify.object_storage import csp_allowing_storage
+    from core.object_storage import csp_allowing_storage
 
     CONTENT_SECURITY_POLICY = csp_allowing_storage(CONTENT_SECURITY_POLICY, STORAGES["default"])
 # HMAC secret for stored key digests; changing it invalidates every key.

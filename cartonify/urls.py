@@ -4,11 +4,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from api import api
+from sharing.views import home
 
-from . import health, pwa, views
+from . import health, pwa
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     # The original app's address for a user's prompts, now a page of the user admin.
     path(

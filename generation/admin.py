@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from billing.exceptions import QuotaExceeded
-from cartonify.admin_lists import LargeTableAdmin, recent_values_filter
+from core.admin_lists import LargeTableAdmin, recent_values_filter
 
 from . import services
 from .exceptions import InvalidRequest, JobStateConflict

@@ -1,6 +1,6 @@
 from django.http import HttpResponse
 
-from cartonify.files import stored_file_response
+from core.files import stored_file_response
 
 from .models import Output
 

@@ -6,16 +6,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.admin_site import staff_view
-from accounts.models import Preferences
 from billing import services as billing
 from billing.services import QuotaExceeded
+from core.staff_pages import staff_view
 
 from . import services
 from .exceptions import InvalidRequest, JobStateConflict
 from .forms import AnimateForm, EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .gallery_cache import gallery_version
-from .models import Generation, Image, Kind, Output, Status
+from .models import Generation, Image, Kind, Output, Preferences, Status
 from .pagination import KeysetPage
 from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
 from .responses import output_file_response

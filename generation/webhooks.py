@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cartonify.metrics.instruments import counts_replicate_webhooks
+from core.instruments import counts_replicate_webhooks
 
 from . import services
 from .models import Generation, ReplicateWebhookEvent

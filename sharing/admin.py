@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from cartonify.admin_lists import LargeTableAdmin
+from core.admin_lists import LargeTableAdmin
 
 from . import services
 from .exceptions import ShareRefused

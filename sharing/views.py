@@ -1,4 +1,5 @@
-"""Share controls for owners, the public share page, its file, the feed and remix."""
+"""Share controls for owners, the public share page, its file, the feed, remix, and the
+signed-out home page that shows the newest shares."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from .forms import ShareForm
 from .models import Share
 
 FEED_PAGE_SIZE = 24
+HOME_SHARES = 12
 
 
 def _owned_output(request, pk) -> Output:
@@ -96,3 +98,12 @@ def explore(request):
     shares = Share.objects.public().for_display()
     page = KeysetPage(shares, before=request.GET.get("before"), size=FEED_PAGE_SIZE)
     return render(request, "sharing/explore.html", {"page": page, "query": ""})
+
+
+# no-cache: a share its owner ends or staff hide leaves the page at once.
+@cache_control(no_cache=True)
+def home(request):
+    shares = []
+    if not request.user.is_authenticated:
+        shares = Share.objects.public().for_display()[:HOME_SHARES]
+    return render(request, "home.html", {"shares": shares})

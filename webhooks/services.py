@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from api.serializers import generation_body
 from generation.models import Generation
+from generation.payloads import generation_payload_json
 
 from . import transport
 from .guard import Target, WebhookRefused, webhook_target
@@ -80,7 +80,7 @@ def delivery_create(*, generation_id: int, event: str) -> Delivery | None:
     if webhook is None or not webhook.wants(event):
         return None
     generation = Generation.objects.prefetch_related("outputs").get(pk=generation_id)
-    body = generation_body(_SiteRequest(webhook.site_url), generation)
+    body = generation_payload_json(generation, site_url=webhook.site_url)
     try:
         with transaction.atomic():
             delivery = Delivery.objects.create(
@@ -100,16 +100,6 @@ def _queue(delivery_id: int, countdown: float = 0) -> None:
     from .tasks import deliver_webhook
 
     deliver_webhook.apply_async((delivery_id,), countdown=countdown)
-
-
-class _SiteRequest:
-    """Enough of a request for the API serializer to build absolute links off the request."""
-
-    def __init__(self, site_url: str):
-        self.site_url = site_url.rstrip("/")
-
-    def build_absolute_uri(self, path: str) -> str:
-        return self.site_url + path
 
 
 def delivery_claim(*, delivery_id: int) -> bool:

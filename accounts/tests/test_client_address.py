@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
-from cartonify.client_ip import client_ip
+from core.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Preferences
+from generation.models import Preferences
 from generation.tests.factories import GenerationFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,7 @@
 
 import pytest
 
-from accounts.models import Preferences
-from generation.models import Generation
+from generation.models import Generation, Preferences
 
 pytestmark = pytest.mark.django_db
 

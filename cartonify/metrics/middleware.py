@@ -1,6 +1,7 @@
 import time
 
-from .instruments import REQUEST_SECONDS
+from core.instruments import REQUEST_SECONDS
+
 from .views import metrics
 
 METRICS_PATH = "/metrics"

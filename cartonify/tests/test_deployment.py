@@ -97,5 +97,5 @@ def test_trusted_proxies_are_configured_from_the_environment(production_env):
     assert result.stdout.splitlines()[-1].split() == [
         "1",
         "X-Real-IP",
-        "cartonify.client_ip.client_ip",
+        "core.client_ip.client_ip",
     ]

@@ -134,7 +134,7 @@ def test_replicate_webhooks_are_counted_by_outcome(
 
 
 INCREMENT = """
-from cartonify.metrics.instruments import PROVIDER_ERRORS
+from core.instruments import PROVIDER_ERRORS
 PROVIDER_ERRORS.labels("replicate", "poll", "false").inc()
 """
 

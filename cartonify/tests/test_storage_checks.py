@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from cartonify.object_storage import s3_storage
+from core.object_storage import s3_storage
 
 
 def use_bucket(settings, fake_s3, **overrides):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from cartonify.metrics.instruments import InstrumentedProvider
+from core.instruments import InstrumentedProvider
 
 from .base import (
     KINDS,

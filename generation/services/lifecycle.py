@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from billing import services as billing
-from cartonify.object_storage import STORAGE_ERRORS
+from core.object_storage import STORAGE_ERRORS
 
 from ..exceptions import JobStateConflict, StorageUnavailable
 from ..gallery_cache import gallery_changed

@@ -253,7 +253,7 @@ def test_links_can_name_the_address_browsers_reach_the_store_at(signed_in, user,
 
 
 def test_pages_may_load_pictures_from_the_bucket():
-    from cartonify.object_storage import s3_storage, storage_origins
+    from core.object_storage import s3_storage, storage_origins
 
     def origins(**kwargs):
         options = s3_storage(

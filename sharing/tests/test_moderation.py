@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from cartonify.admin_lists import CappedCountPaginator
+from core.admin_lists import CappedCountPaginator
 from sharing import services
 from sharing.models import Share
 from sharing.tests.factories import ShareFactory

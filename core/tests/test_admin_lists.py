@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench import bulk
-from cartonify.admin_lists import CappedCountPaginator
+from core.admin_lists import CappedCountPaginator
 from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db

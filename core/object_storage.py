@@ -23,7 +23,7 @@ def s3_storage(
     from botocore.config import Config
 
     return {
-        "BACKEND": "cartonify.media_storage.MediaStorage",
+        "BACKEND": "core.media_storage.MediaStorage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": endpoint_url or None,
