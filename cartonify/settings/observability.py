@@ -30,8 +30,6 @@ LOGGING = {
     },
 }
 
-# --- Monitoring ------------------------------------------------------------------
-
 # Bearer token Prometheus presents to /metrics; unset, /metrics answers 404.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # Errors go to Sentry only when a DSN is set.
