@@ -16,7 +16,7 @@ from .outputs import output_delete, output_set_favorite
 from .poller import poller_round_delay, poller_wake
 from .remote import (
     generation_finish_from_prediction,
-    generation_hear_back,
+    generation_record_callback,
     remote_jobs_check,
     remote_jobs_poll,
 )
@@ -36,7 +36,7 @@ __all__ = [
     "generation_complete",
     "generation_fail",
     "generation_finish_from_prediction",
-    "generation_hear_back",
+    "generation_record_callback",
     "generation_request_check",
     "generation_retry",
     "generation_run",

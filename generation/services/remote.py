@@ -1,4 +1,4 @@
-"""Jobs running at a remote provider: one round of checks on many of them, webhooks,
+"""Jobs running at a remote provider: one round of checks on many of them, callbacks,
 and finishing a job from the provider's final answer.
 
 A round asks the provider about every running job that is due (concurrently), notes
@@ -106,8 +106,8 @@ def _hand_over(generation_id: int, payload: dict) -> None:
     finish_generation.delay(generation_id, payload)
 
 
-def generation_hear_back(*, generation: Generation, payload: dict) -> None:
-    """A provider's webhook about `generation`: note progress now, finish in a worker."""
+def generation_record_callback(*, generation: Generation, payload: dict) -> None:
+    """A provider's callback about `generation`: note progress now, finish in a worker."""
     if generation.is_finished or payload.get("id") != generation.provider_job_id:
         return
     try:
@@ -123,7 +123,7 @@ def generation_hear_back(*, generation: Generation, payload: dict) -> None:
 
 
 def generation_finish_from_prediction(*, generation_id: int, payload: dict) -> None:
-    """Finish a job from the provider's final answer (a webhook's or a poll's), once."""
+    """Finish a job from the provider's final answer (a callback's or a poll's), once."""
     generation = Generation.objects.get(pk=generation_id)
     if generation.is_finished or payload.get("id") != generation.provider_job_id:
         return
