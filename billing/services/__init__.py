@@ -6,7 +6,7 @@ billing's own modules move a balance directly, through `ledger.ledger_append`.
 
 from billing.exceptions import BillingError, InvalidAdjustment, PaymentRejected, QuotaExceeded
 
-from .closing import payments_anonymise
+from .anonymisation import payments_anonymise
 from .credits import (
     credits_adjust,
     credits_balance,

@@ -46,7 +46,8 @@ def poller_round_delay(due: datetime, *, now: datetime) -> float:
     return min(max(wait, interval / 4), interval)
 
 
-def poller_rest(*, loop: str) -> None:
+def poller_release_lease(*, loop: str) -> None:
+    """End `loop`'s lease, so the next job starts a loop; another loop's lease is kept."""
     if cache.get(LEASE_KEY) == loop:
         cache.delete(LEASE_KEY)
 

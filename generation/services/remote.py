@@ -17,7 +17,7 @@ from ..exceptions import StorageUnavailable
 from ..models import LOGS_EXCERPT_MAX, Generation
 from ..providers import ProviderError, Snapshot, get_provider
 from .lifecycle import cancel_remote, check_interval, generation_complete, generation_fail
-from .poller import poller_continue, poller_rest, poller_wake
+from .poller import poller_continue, poller_release_lease, poller_wake
 
 # Jobs asked about per round; the rest wait for the next round.
 ROUND_SIZE = 500
@@ -32,7 +32,7 @@ def remote_jobs_poll(*, loop: str = "") -> None:
     if next_due := remote_jobs_check():
         poller_continue(loop=loop, due=next_due)
         return
-    poller_rest(loop=loop)
+    poller_release_lease(loop=loop)
     # A job started between the round's last question and the lease's end would be missed.
     if Generation.objects.awaiting_provider().exists():
         poller_wake()
