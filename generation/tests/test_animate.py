@@ -140,12 +140,6 @@ def test_the_first_frame_input_name_is_a_setting(user, fake_replicate, settings)
     assert "first_frame_image" not in sent
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def test_the_image_page_offers_to_animate_it_at_a_videos_cost(signed_in, user):
     still = OutputFactory(generation__user=user)
 

@@ -99,12 +99,6 @@ def test_the_edge_of_the_repainted_area_is_feathered():
 # --- Submitting: the page and the service ------------------------------------------------
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.django_db
 def test_page_upload_with_a_mask_makes_a_repainted_copy(
     signed_in, user, django_capture_on_commit_callbacks

@@ -13,15 +13,9 @@ from generation.models import Generation, Status
 from generation.providers import JobSpec, get_provider
 from generation.services import GenerationRequest
 from generation.tests.factories import OutputFactory, png_bytes
+from testing.forms import generator_form
 
-FORM = {"kind": "image", "prompt": "a lighthouse", "style": "cartoon", "color": "vibrant"}
-FORM |= {"size": "256", "count": "1", "seed": "7"}
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
+FORM = generator_form(prompt="a lighthouse", size="256", seed="7")
 
 
 def difference(a: bytes, b: bytes) -> float:
