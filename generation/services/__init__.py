@@ -17,8 +17,8 @@ from .poller import poller_round_delay, poller_wake
 from .remote import (
     generation_finish_from_prediction,
     generation_record_callback,
-    remote_jobs_check,
-    remote_jobs_poll,
+    remote_generations_check,
+    remote_generations_poll,
 )
 from .submit import (
     GenerationRequest,
@@ -46,8 +46,8 @@ __all__ = [
     "output_set_favorite",
     "poller_round_delay",
     "poller_wake",
-    "remote_jobs_check",
-    "remote_jobs_poll",
+    "remote_generations_check",
+    "remote_generations_poll",
     "request_from",
     "spec_for",
     "validate_request",

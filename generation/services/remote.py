@@ -27,9 +27,9 @@ FINISH_GRACE = timedelta(seconds=60)
 TIMED_OUT = "The model took too long to answer."
 
 
-def remote_jobs_poll(*, loop: str = "") -> None:
+def remote_generations_poll(*, loop: str = "") -> None:
     """One round of the poller `loop`, then the next one if any remote job still runs."""
-    if next_due := remote_jobs_check():
+    if next_due := remote_generations_check():
         poller_continue(loop=loop, due=next_due)
         return
     poller_release_lease(loop=loop)
@@ -38,7 +38,7 @@ def remote_jobs_poll(*, loop: str = "") -> None:
         poller_wake()
 
 
-def remote_jobs_check(*, now=None) -> datetime | None:
+def remote_generations_check(*, now=None) -> datetime | None:
     """Ask about every running remote job that is due; when the next one is due, or
     None when no remote job runs."""
     now = now or timezone.now()

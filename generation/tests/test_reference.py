@@ -10,7 +10,7 @@ from billing import services as billing
 from generation import services
 from generation.exceptions import InvalidRequest
 from generation.models import Generation, Status
-from generation.providers import JobSpec, get_provider
+from generation.providers import GenerationSpec, get_provider
 from generation.services import GenerationRequest
 from generation.tests.factories import OutputFactory, png_bytes
 from testing.forms import generator_form
@@ -76,7 +76,7 @@ def test_a_prompt_enhancement_takes_no_reference(user):
 def test_replicate_gets_the_reference_model_with_the_image(fake_replicate, settings):
     settings.REPLICATE_MODELS = {**settings.REPLICATE_MODELS, "reference": "acme/ref-model"}
     settings.GENERATION_REFERENCE_STRENGTH = 0.6
-    spec = JobSpec(kind="image", prompt="a fox", source_image=png_bytes((32, 32)))
+    spec = GenerationSpec(kind="image", prompt="a fox", source_image=png_bytes((32, 32)))
 
     get_provider("replicate").start(spec)
 
