@@ -6,6 +6,7 @@ import secrets
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -63,6 +64,29 @@ def make_user(db, password):
         return UserFactory(**kwargs)
 
     return make
+
+
+@pytest.fixture
+def sign_in(client):
+    """`sign_in(user)`: the test client with a session for `user`, made without the login
+    form; `sign_in(user, password=...)` goes through allauth's login form as a person does."""
+
+    def sign(user, *, password: str | None = None):
+        if password is None:
+            client.force_login(user)
+            return client
+        form = {"login": user.email, "password": password}
+        response = client.post(reverse("account_login"), form)
+        assert response.status_code == 302, "the login form did not sign the user in"
+        return client
+
+    return sign
+
+
+@pytest.fixture
+def signed_in(sign_in, user):
+    """The test client signed in as `user`."""
+    return sign_in(user)
 
 
 @pytest.fixture

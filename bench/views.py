@@ -21,7 +21,7 @@ from apikeys import services as apikeys
 from cartonify.celery import ping
 from generation.forms import GenerateForm
 from generation.models import Generation, Kind
-from generation.providers import JobSpec, get_provider
+from generation.providers import GenerationSpec, get_provider
 
 
 @login_required
@@ -31,7 +31,7 @@ def baseline_generate(request):
     if not form.is_valid():
         return HttpResponseBadRequest("invalid form")
     data = form.cleaned_data
-    spec = JobSpec(
+    spec = GenerationSpec(
         kind=data["kind"],
         prompt=data["prompt"],
         style=data["style"],

@@ -144,10 +144,10 @@ def _is_event(payload) -> bool:
 
 @csrf_exempt
 @require_POST
-def razorpay_webhook(request):
+def razorpay_event(request):
     signature = request.headers.get("X-Razorpay-Signature", "")
     if not gateway.webhook_signature_valid(body=request.body, signature=signature):
-        logger.warning("Razorpay webhook with a bad signature")
+        logger.warning("Razorpay event with a bad signature")
         return HttpResponse("bad signature", status=400, content_type="text/plain")
     event_id = request.headers.get("X-Razorpay-Event-Id", "")
     try:
@@ -159,5 +159,5 @@ def razorpay_webhook(request):
     # Signed is not well formed: the handlers may trust only the shape checked here.
     if not _is_event(payload):
         return HttpResponse("not an event", status=400, content_type="text/plain")
-    outcome = services.webhook_receive(event_id=event_id, payload=payload)
+    outcome = services.gateway_event_receive(event_id=event_id, payload=payload)
     return HttpResponse(outcome, content_type="text/plain")

@@ -16,9 +16,10 @@ def run_generation(self, generation_id: int) -> None:
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
 
 
+# The name queued messages carry and the queue routes in settings match on.
 @shared_task(name="generation.check_remote_jobs")
-def check_remote_jobs(loop: str = "") -> None:
-    services.remote_jobs_poll(loop=loop)
+def check_remote_generations(loop: str = "") -> None:
+    services.remote_generations_poll(loop=loop)
 
 
 @shared_task

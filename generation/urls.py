@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, webhooks
+from . import replicate_callbacks, views
 
 app_name = "generation"
 
@@ -21,5 +21,10 @@ urlpatterns = [
     path("gallery/<int:pk>/edit/", views.output_edit, name="output_edit"),
     path("gallery/<int:pk>/animate/", views.output_animate, name="output_animate"),
     path("staff/outputs/<int:pk>/file/", views.admin_output_file, name="admin_output_file"),
-    path("webhooks/replicate/<int:pk>/", webhooks.replicate_webhook, name="replicate_webhook"),
+    # Predictions in flight were created with this address: it stays.
+    path(
+        "webhooks/replicate/<int:pk>/",
+        replicate_callbacks.replicate_callback,
+        name="replicate_webhook",
+    ),
 ]

@@ -10,5 +10,9 @@ class WebhooksConfig(AppConfig):
 
         from . import checks, receivers  # noqa: F401 (checks registers itself)
 
-        generation_started.connect(receivers.job_started, dispatch_uid="webhooks.job_started")
-        generation_finished.connect(receivers.job_finished, dispatch_uid="webhooks.job_finished")
+        generation_started.connect(
+            receivers.on_generation_started, dispatch_uid="webhooks.on_generation_started"
+        )
+        generation_finished.connect(
+            receivers.on_generation_finished, dispatch_uid="webhooks.on_generation_finished"
+        )

@@ -5,9 +5,9 @@ from . import services
 from .models import Event
 
 
-def job_started(sender, *, generation_id: int, **kwargs) -> None:
+def on_generation_started(sender, *, generation_id: int, **kwargs) -> None:
     services.delivery_create(generation_id=generation_id, event=Event.STARTED)
 
 
-def job_finished(sender, *, generation_id: int, **kwargs) -> None:
+def on_generation_finished(sender, *, generation_id: int, **kwargs) -> None:
     services.delivery_create(generation_id=generation_id, event=Event.COMPLETED)

@@ -23,12 +23,6 @@ def media_files() -> list[Path]:
     return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_export_holds_every_output_byte_for_byte_and_the_records(signed_in, user):
     outputs = OutputFactory.create_batch(12, generation__user=user)

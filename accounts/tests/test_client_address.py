@@ -27,7 +27,7 @@ def behind_one_proxy(settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
 
 
-def signed_in(client):
+def signed_in_user_id(client):
     return client.session.get("_auth_user_id")
 
 
@@ -48,7 +48,7 @@ def test_failed_logins_from_one_client_do_not_lock_out_another(
 
     log_in(client, user.email, password, VISITOR)
 
-    assert signed_in(client) == str(user.pk)
+    assert signed_in_user_id(client) == str(user.pk)
 
 
 def test_the_attacker_is_still_limited(client, behind_one_proxy, user, password):
@@ -57,7 +57,7 @@ def test_the_attacker_is_still_limited(client, behind_one_proxy, user, password)
 
     log_in(client, user.email, password, ATTACKER)
 
-    assert signed_in(client) is None
+    assert signed_in_user_id(client) is None
 
 
 def test_a_forged_forwarded_for_is_ignored_without_trusted_proxies(client, user, password):
@@ -66,7 +66,7 @@ def test_a_forged_forwarded_for_is_ignored_without_trusted_proxies(client, user,
 
     log_in(client, user.email, password, VISITOR)
 
-    assert signed_in(client) is None
+    assert signed_in_user_id(client) is None
 
 
 def request_from(forwarded_for):

@@ -5,23 +5,13 @@ from django.urls import reverse
 
 from generation.models import Preferences
 from generation.tests.factories import GenerationFactory
+from testing.forms import defaults_form
 
 pytestmark = pytest.mark.django_db
 
-SAVED = {
-    "style": "anime",
-    "color": "pastel",
-    "size": "768",
-    "shape": "portrait",
-    "quality": "high",
-    "count": "3",
-}
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
+SAVED = defaults_form(
+    style="anime", color="pastel", size="768", shape="portrait", quality="high", count="3"
+)
 
 
 def test_the_defaults_page_shows_the_products_defaults_before_any_are_saved(signed_in):

@@ -31,12 +31,6 @@ def built_export(user) -> DataExport:
     return export
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def download(client, export):
     return client.get(reverse("accounts:export_download", args=[export.pk]))
 

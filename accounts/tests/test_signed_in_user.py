@@ -17,9 +17,9 @@ SIGNED_IN_PAGES = ["generation:gallery", "generation:generate", "generation:jobs
 
 
 @pytest.fixture
-def signed_in(client, user, password):
-    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
-    assert response.status_code == 302
+def signed_in(sign_in, user, password):
+    # Through the login form, as a person signs in, so allauth's own session is what's stored.
+    client = sign_in(user, password=password)
     client.get(reverse("generation:gallery"))
     return client
 

@@ -6,7 +6,7 @@ billing's own modules move a balance directly, through `ledger.ledger_append`.
 
 from billing.exceptions import BillingError, InvalidAdjustment, PaymentRejected, QuotaExceeded
 
-from .closing import payments_anonymise
+from .anonymisation import payments_anonymise
 from .credits import (
     credits_adjust,
     credits_balance,
@@ -16,12 +16,12 @@ from .credits import (
     credits_reset_free_quota,
     plan_cost,
 )
+from .gateway_events import gateway_event_receive
 from .ledger import credit_account_for, credit_account_lock
 from .payments import (
     payment_confirm_checkout,
     payment_start,
     payments_expire_unpaid,
-    webhook_receive,
 )
 from .refunds import payment_dispute_record, payment_refund_record
 from .reports import ledger_totals_by_kind, payment_totals_by_status
@@ -52,6 +52,7 @@ __all__ = [
     "credits_reserve",
     "credits_reset_free_quota",
     "credits_settle_period",
+    "gateway_event_receive",
     "ledger_totals_by_kind",
     "payment_confirm_checkout",
     "payment_dispute_record",
@@ -66,5 +67,4 @@ __all__ = [
     "subscription_revoke",
     "subscription_revoke_payment",
     "subscriptions_expire_due",
-    "webhook_receive",
 ]

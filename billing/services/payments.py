@@ -1,20 +1,19 @@
-"""Razorpay payments: orders, the Checkout callback and webhooks, all converging on
-`subscription_activate`. Razorpay is never called inside a transaction."""
+"""Razorpay payments: orders, the Checkout callback and the captured-payment event, all
+converging on `subscription_activate`. Razorpay is never called inside a transaction."""
 
 import logging
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from billing.exceptions import PaymentRejected
 from billing.gateways import razorpay as gateway
-from billing.models import Payment, PaymentStatus, WebhookEvent
+from billing.models import Payment, PaymentStatus
 
 from .ledger import credit_account_lock
-from .refunds import DISPUTE_EVENTS, on_dispute, on_refund
 from .subscriptions import subscription_activate
 
 logger = logging.getLogger(__name__)
@@ -95,27 +94,8 @@ def payment_confirm_checkout(*, user, order_id: str, payment_id: str, signature:
     return payment
 
 
-def webhook_receive(*, event_id: str, payload: dict) -> str:
-    """Handle a verified webhook once per event id; returns what was done."""
-    handler = WEBHOOK_HANDLERS.get(payload.get("event", ""))
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(
-                event_id=event_id, event_type=payload.get("event", "")[:64], payload=payload
-            )
-            try:
-                with transaction.atomic():
-                    event.outcome = handler(payload) if handler else "ignored"
-            except PaymentRejected as exc:
-                logger.warning("Razorpay webhook %s rejected: %s", event_id, exc)
-                event.outcome = f"rejected: {exc}"[:255]
-            event.save(update_fields=["outcome"])
-            return event.outcome
-    except IntegrityError:
-        return "duplicate"
-
-
-def _on_payment_paid(payload: dict) -> str:
+def on_payment_captured(payload: dict) -> str:
+    """Razorpay's event that a payment was captured: mark its order paid, activate premium."""
     try:
         entity = payload["payload"]["payment"]["entity"]
         payment_id = str(entity["id"])
@@ -147,12 +127,3 @@ def payments_expire_unpaid(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     unpaid = Payment.objects.unpaid_orders(older_than=now - _order_lifetime())
     return unpaid.update(status=PaymentStatus.EXPIRED, updated_at=now)
-
-
-WEBHOOK_HANDLERS = {
-    "payment.captured": _on_payment_paid,
-    "order.paid": _on_payment_paid,
-    "refund.created": on_refund,
-    "refund.processed": on_refund,
-    **dict.fromkeys(DISPUTE_EVENTS, on_dispute),
-}

@@ -1,4 +1,4 @@
-"""Refunds and disputes that Razorpay's webhooks report: each refund recorded once by its
+"""Refunds and disputes that Razorpay's events report: each refund recorded once by its
 id, a dispute's state kept on its payment; a full refund or a lost dispute takes back what
 the payment bought."""
 

@@ -63,7 +63,7 @@ def test_callback_and_webhooks_racing_for_one_payment_grant_once(transactional_d
 
     def deliver(i):
         if i % 2:
-            return services.webhook_receive(event_id=f"evt_{i}", payload=body)
+            return services.gateway_event_receive(event_id=f"evt_{i}", payload=body)
         return services.payment_confirm_checkout(
             user=user,
             order_id=callback["razorpay_order_id"],

@@ -55,12 +55,17 @@ def fake_checkout(razorpay, httpserver, settings):
 
 
 @pytest.fixture
-def logged_in_page(browser, live_server, client, user):
-    client.force_login(user)
+def logged_in_page(browser, live_server, signed_in):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(BROWSER_WAIT_MS)
     context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        [
+            {
+                "name": "sessionid",
+                "value": signed_in.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
     )
     page = context.new_page()
     yield page

@@ -20,7 +20,7 @@ KOMBU_PRIORITY_STEPS = (3, 6, 9)
 
 class StateCollector:
     def collect(self):
-        for section in (jobs, queue, ledger, payments):
+        for section in (generation_gauges, broker_queue_depth, ledger_counters, payment_gauges):
             try:
                 yield from section()
             except Exception:
@@ -28,7 +28,7 @@ class StateCollector:
                 logger.exception("metrics: %s could not be read", section.__name__)
 
 
-def jobs():
+def generation_gauges():
     by_status = GaugeMetricFamily(
         "cartonify_jobs", "Generation jobs by status and kind.", labels=["status", "kind"]
     )
@@ -48,7 +48,7 @@ def jobs():
     )
 
 
-def queue():
+def broker_queue_depth():
     from cartonify.celery import app
 
     broker_url = app.conf.broker_url or ""
@@ -72,7 +72,7 @@ def _queue_names(app) -> list[str]:
     return sorted({app.conf.task_default_queue, *(getattr(q, "name", q) for q in queues)})
 
 
-def ledger():
+def ledger_counters():
     credits = CounterMetricFamily(
         "cartonify_ledger_credits", "Credits moved by the ledger, by kind.", labels=["kind"]
     )
@@ -86,7 +86,7 @@ def ledger():
     yield entries
 
 
-def payments():
+def payment_gauges():
     count = GaugeMetricFamily(
         "cartonify_payments", "Payments by status.", labels=["status", "currency"]
     )

@@ -12,7 +12,7 @@ from generation import services
 from generation.models import Generation, Status
 from generation.services import GenerationRequest
 from testing.processes import wait_until
-from testing.remote_jobs import running_remote_job
+from testing.remote_generations import running_remote_generation
 
 TOKEN = "scrape-secret"
 IMAGE = GenerationRequest(kind="image", prompt="a paper boat", count=1)
@@ -116,7 +116,7 @@ def test_a_job_waiting_in_the_broker_shows_as_queue_depth_and_age(user, scrape, 
 def test_replicate_webhooks_are_counted_by_outcome(
     scrape, user, fake_replicate, client, django_capture_on_commit_callbacks
 ):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     body, headers = fake_replicate.webhook_request(job.provider_job_id)
     url = reverse("generation:replicate_webhook", args=[job.pk])
     before = scrape()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from testing.forms import generator_form
 from testing.processes import (
     ROOT,
     PrivatePostgres,
@@ -18,14 +19,7 @@ from testing.processes import (
     wait_until,
 )
 
-FORM = {
-    "kind": "image",
-    "prompt": "a lamp",
-    "style": "cartoon",
-    "color": "vibrant",
-    "size": "512",
-    "count": "1",
-}
+FORM = generator_form(prompt="a lamp")
 
 
 @pytest.fixture

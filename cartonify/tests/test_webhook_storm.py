@@ -16,7 +16,7 @@ from billing.models import LedgerEntry, LedgerKind, Payment, Subscription
 from billing.services.payments import payment_start
 from generation.models import Generation, Output, Status
 from testing.fake_razorpay import WEBHOOK_SECRET, sign, webhook_body
-from testing.remote_jobs import running_remote_job
+from testing.remote_generations import running_remote_generation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +79,7 @@ def test_a_webhook_storm_grants_nothing_twice(live_server, fake_replicate, razor
     rng = random.Random(20261125)
     users = [make_user() for _ in range(USERS)]
     payments = [payment_start(user=user) for user in users]
-    jobs = [running_remote_job(user) for user in users for _ in range(JOBS_PER_USER)]
+    jobs = [running_remote_generation(user) for user in users for _ in range(JOBS_PER_USER)]
     distinct = [d for p in payments for d in razorpay_deliveries(p, rng)]
     distinct += [d for job in jobs for d in replicate_deliveries(job, fake_replicate, rng)]
     storm = distinct + [rng.choice(distinct) for _ in range(TOTAL - len(distinct))]

@@ -7,8 +7,8 @@ from core.instruments import InstrumentedProvider
 
 from .base import (
     KINDS,
+    GenerationSpec,
     InvalidWebhook,
-    JobSpec,
     Outcome,
     OutputFile,
     ProgressReport,
@@ -21,8 +21,8 @@ from .base import (
 
 __all__ = [
     "KINDS",
+    "GenerationSpec",
     "InvalidWebhook",
-    "JobSpec",
     "Outcome",
     "OutputFile",
     "ProgressReport",

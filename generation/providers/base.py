@@ -8,7 +8,7 @@ KINDS = ("image", "edit", "video", "enhance")
 
 
 @dataclass(frozen=True)
-class JobSpec:
+class GenerationSpec:
     kind: str
     prompt: str
     negative_prompt: str = ""
@@ -88,7 +88,7 @@ class Provider(Protocol):
 
     def start(
         self,
-        spec: JobSpec,
+        spec: GenerationSpec,
         *,
         webhook_url: str | None = None,
         report: ProgressReport | None = None,

@@ -16,9 +16,9 @@ from .outputs import output_delete, output_set_favorite
 from .poller import poller_round_delay, poller_wake
 from .remote import (
     generation_finish_from_prediction,
-    generation_hear_back,
-    remote_jobs_check,
-    remote_jobs_poll,
+    generation_record_callback,
+    remote_generations_check,
+    remote_generations_poll,
 )
 from .submit import (
     GenerationRequest,
@@ -36,7 +36,7 @@ __all__ = [
     "generation_complete",
     "generation_fail",
     "generation_finish_from_prediction",
-    "generation_hear_back",
+    "generation_record_callback",
     "generation_request_check",
     "generation_retry",
     "generation_run",
@@ -46,8 +46,8 @@ __all__ = [
     "output_set_favorite",
     "poller_round_delay",
     "poller_wake",
-    "remote_jobs_check",
-    "remote_jobs_poll",
+    "remote_generations_check",
+    "remote_generations_poll",
     "request_from",
     "spec_for",
     "validate_request",

@@ -23,7 +23,7 @@ from ..gallery_cache import gallery_changed
 from ..models import Generation, Kind, Output, OutputKind, Status, output_upload_to
 from ..options import COLORS, STYLES
 from ..providers import (
-    JobSpec,
+    GenerationSpec,
     Outcome,
     OutputFile,
     ProviderError,
@@ -271,14 +271,14 @@ def cancel_remote(provider, provider_job_id: str) -> None:
         logger.warning("could not cancel remote job %s", provider_job_id)
 
 
-def spec_for(generation: Generation) -> JobSpec:
+def spec_for(generation: Generation) -> GenerationSpec:
     source = None
     if generation.source_output_id:
         source = _read(generation.source_output.file)
     elif generation.source_file:
         source = _read(generation.source_file)
     mask = _read(generation.mask_file) if generation.mask_file else None
-    return JobSpec(
+    return GenerationSpec(
         kind=generation.kind,
         prompt=generation.prompt,
         negative_prompt=generation.negative_prompt,

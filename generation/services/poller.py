@@ -46,7 +46,8 @@ def poller_round_delay(due: datetime, *, now: datetime) -> float:
     return min(max(wait, interval / 4), interval)
 
 
-def poller_rest(*, loop: str) -> None:
+def poller_release_lease(*, loop: str) -> None:
+    """End `loop`'s lease, so the next job starts a loop; another loop's lease is kept."""
     if cache.get(LEASE_KEY) == loop:
         cache.delete(LEASE_KEY)
 
@@ -56,10 +57,10 @@ def _lease_seconds() -> int:
 
 
 def _schedule_round(loop: str, *, countdown: float) -> None:
-    from ..tasks import check_remote_jobs
+    from ..tasks import check_remote_generations
 
-    if not check_remote_jobs.app.conf.task_always_eager:
-        check_remote_jobs.apply_async((loop,), countdown=countdown)
+    if not check_remote_generations.app.conf.task_always_eager:
+        check_remote_generations.apply_async((loop,), countdown=countdown)
         return
     # Without a broker (the embedded mode) rounds run here, one after another: a round
     # calling the next one would nest a call per round until the model finishes.
@@ -72,6 +73,6 @@ def _schedule_round(loop: str, *, countdown: float) -> None:
         while _eager.again:
             _eager.again = False
             time.sleep(max(_eager.countdown, EAGER_MIN_SLEEP))
-            check_remote_jobs.apply((loop,))
+            check_remote_generations.apply((loop,))
     finally:
         _eager.looping = False

@@ -1,4 +1,4 @@
-"""Jobs running at a remote provider: one round of checks on many of them, webhooks,
+"""Jobs running at a remote provider: one round of checks on many of them, callbacks,
 and finishing a job from the provider's final answer.
 
 A round asks the provider about every running job that is due (concurrently), notes
@@ -17,7 +17,7 @@ from ..exceptions import StorageUnavailable
 from ..models import LOGS_EXCERPT_MAX, Generation
 from ..providers import ProviderError, Snapshot, get_provider
 from .lifecycle import cancel_remote, check_interval, generation_complete, generation_fail
-from .poller import poller_continue, poller_rest, poller_wake
+from .poller import poller_continue, poller_release_lease, poller_wake
 
 # Jobs asked about per round; the rest wait for the next round.
 ROUND_SIZE = 500
@@ -27,18 +27,18 @@ FINISH_GRACE = timedelta(seconds=60)
 TIMED_OUT = "The model took too long to answer."
 
 
-def remote_jobs_poll(*, loop: str = "") -> None:
+def remote_generations_poll(*, loop: str = "") -> None:
     """One round of the poller `loop`, then the next one if any remote job still runs."""
-    if next_due := remote_jobs_check():
+    if next_due := remote_generations_check():
         poller_continue(loop=loop, due=next_due)
         return
-    poller_rest(loop=loop)
+    poller_release_lease(loop=loop)
     # A job started between the round's last question and the lease's end would be missed.
     if Generation.objects.awaiting_provider().exists():
         poller_wake()
 
 
-def remote_jobs_check(*, now=None) -> datetime | None:
+def remote_generations_check(*, now=None) -> datetime | None:
     """Ask about every running remote job that is due; when the next one is due, or
     None when no remote job runs."""
     now = now or timezone.now()
@@ -106,8 +106,8 @@ def _hand_over(generation_id: int, payload: dict) -> None:
     finish_generation.delay(generation_id, payload)
 
 
-def generation_hear_back(*, generation: Generation, payload: dict) -> None:
-    """A provider's webhook about `generation`: note progress now, finish in a worker."""
+def generation_record_callback(*, generation: Generation, payload: dict) -> None:
+    """A provider's callback about `generation`: note progress now, finish in a worker."""
     if generation.is_finished or payload.get("id") != generation.provider_job_id:
         return
     try:
@@ -123,7 +123,7 @@ def generation_hear_back(*, generation: Generation, payload: dict) -> None:
 
 
 def generation_finish_from_prediction(*, generation_id: int, payload: dict) -> None:
-    """Finish a job from the provider's final answer (a webhook's or a poll's), once."""
+    """Finish a job from the provider's final answer (a callback's or a poll's), once."""
     generation = Generation.objects.get(pk=generation_id)
     if generation.is_finished or payload.get("id") != generation.provider_job_id:
         return

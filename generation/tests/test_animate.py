@@ -12,7 +12,7 @@ from billing import services as billing
 from generation import services
 from generation.exceptions import InvalidRequest
 from generation.models import Generation, Kind, OutputKind, Status
-from generation.providers import JobSpec, get_provider
+from generation.providers import GenerationSpec, get_provider
 from generation.services import GenerationRequest
 from generation.tests.factories import OutputFactory
 
@@ -77,7 +77,9 @@ def test_the_local_video_starts_on_the_still_and_moves_frame_to_frame():
     source = striped_png()
     outcome = (
         get_provider("local")
-        .start(JobSpec(kind="video", prompt="wind", source_image=source, width=512, height=512))
+        .start(
+            GenerationSpec(kind="video", prompt="wind", source_image=source, width=512, height=512)
+        )
         .outcome
     )
 
@@ -93,7 +95,7 @@ def test_the_local_video_starts_on_the_still_and_moves_frame_to_frame():
 
 
 def test_the_local_video_without_a_still_is_the_rendered_scene():
-    spec = JobSpec(kind="video", prompt="wind", seed=4, width=256, height=256)
+    spec = GenerationSpec(kind="video", prompt="wind", seed=4, width=256, height=256)
     file = get_provider("local").start(spec).outcome.files[0]
 
     assert (file.width, file.height) == (256, 256)
@@ -133,17 +135,11 @@ def test_replicate_gets_the_still_as_the_video_models_first_frame(
 def test_the_first_frame_input_name_is_a_setting(user, fake_replicate, settings):
     settings.REPLICATE_VIDEO_IMAGE_INPUT = "start_image"
 
-    get_provider().start(JobSpec(kind="video", prompt="rain", source_image=striped_png()))
+    get_provider().start(GenerationSpec(kind="video", prompt="rain", source_image=striped_png()))
 
     sent = fake_replicate.created[0]["input"]
     assert sent["start_image"].startswith("data:image/png;base64,")
     assert "first_frame_image" not in sent
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_the_image_page_offers_to_animate_it_at_a_videos_cost(signed_in, user):

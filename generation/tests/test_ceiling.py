@@ -9,7 +9,7 @@ import pytest
 from billing import services as billing
 from generation import services
 from generation.models import Generation, Status
-from generation.providers import JobSpec, Throttled, get_provider
+from generation.providers import GenerationSpec, Throttled, get_provider
 from generation.providers.replicate.ceiling import (
     creation_slot_return,
     creation_slot_settle,
@@ -104,7 +104,7 @@ def test_a_429_is_a_throttle_with_the_providers_wait(fake_replicate, header):
     fake_replicate.throttle(seconds=60, retry_after=header)
 
     with pytest.raises(Throttled) as raised:
-        get_provider("replicate").start(JobSpec(kind="image", prompt="a fox"))
+        get_provider("replicate").start(GenerationSpec(kind="image", prompt="a fox"))
 
     assert raised.value.retry_after == (header or THROTTLED_WAIT)
     assert not raised.value.permanent
@@ -117,7 +117,7 @@ def test_a_429_is_a_throttle_with_the_providers_wait(fake_replicate, header):
 def test_no_creation_is_sent_once_the_ceiling_is_reached(fake_replicate, settings):
     settings.REPLICATE_CREATIONS_PER_MINUTE = 2
     provider = get_provider("replicate")
-    spec = JobSpec(kind="image", prompt="a fox")
+    spec = GenerationSpec(kind="image", prompt="a fox")
     provider.start(spec)
     provider.start(spec)
 
@@ -152,7 +152,7 @@ def test_a_burst_of_2000_creations_from_several_threads_never_exceeds_the_ceilin
                 return
             while True:
                 try:
-                    provider.start(JobSpec(kind="image", prompt="a fox"))
+                    provider.start(GenerationSpec(kind="image", prompt="a fox"))
                     break
                 except Throttled as throttled:
                     time.sleep(throttled.retry_after)

@@ -13,6 +13,7 @@ from billing.models import LedgerEntry
 from generation import services
 from generation.models import Generation, Status
 from generation.services import GenerationRequest
+from testing.forms import generator_form
 from testing.processes import (
     celery_worker_process,
     child_pids,
@@ -80,14 +81,7 @@ def test_a_broker_down_at_submit_time_loses_nothing(client, user, worker_env, pr
 
     response = client.post(
         reverse("generation:generate"),
-        {
-            "kind": "image",
-            "prompt": "a lamp",
-            "style": "cartoon",
-            "color": "vibrant",
-            "size": "512",
-            "count": "1",
-        },
+        generator_form(prompt="a lamp"),
     )
 
     assert response.status_code == 302

@@ -14,23 +14,11 @@ from PIL import Image
 from billing import services as billing
 from generation.models import Generation
 from generation.tests.factories import png_bytes
+from testing.forms import generator_form
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "kind": "image",
-    "prompt": "a fox",
-    "style": "cartoon",
-    "color": "vibrant",
-    "size": "512",
-    "count": "1",
-}
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
+FORM = generator_form()
 
 
 def upload(client, content: bytes, name="picture.png"):

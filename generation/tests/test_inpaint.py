@@ -13,7 +13,7 @@ from billing import services as billing
 from generation import services
 from generation.exceptions import InvalidRequest
 from generation.models import Generation, Status
-from generation.providers import JobSpec, get_provider
+from generation.providers import GenerationSpec, get_provider
 from generation.services import GenerationRequest
 from generation.tests.factories import GenerationFactory, OutputFactory, mask_png, png_bytes
 
@@ -46,7 +46,7 @@ def inpaint_request(prompt="a red kite") -> GenerationRequest:
 
 
 def run_local(mask: bytes, source: bytes | None = None, **fields) -> Image.Image:
-    spec = JobSpec(
+    spec = GenerationSpec(
         kind="edit",
         prompt=fields.pop("prompt", "a red kite"),
         edit_operation="inpaint",
@@ -97,12 +97,6 @@ def test_the_edge_of_the_repainted_area_is_feathered():
 
 
 # --- Submitting: the page and the service ------------------------------------------------
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db
@@ -321,7 +315,7 @@ def test_replicate_gets_the_image_the_mask_and_the_prompt_on_the_inpainting_mode
 
 def test_other_edits_keep_the_edit_model(fake_replicate):
     get_provider().start(
-        JobSpec(kind="edit", prompt="", edit_operation="sepia", source_image=png_bytes(SIZE))
+        GenerationSpec(kind="edit", prompt="", edit_operation="sepia", source_image=png_bytes(SIZE))
     )
 
     assert fake_replicate.requests[0].path == (

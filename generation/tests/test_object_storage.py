@@ -17,12 +17,6 @@ from testing.processes import wait_until
 TWO_IMAGES = GenerationRequest(kind="image", prompt="a kite over the sea", count=2)
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def ledger_kinds(job):
     return sorted(
         LedgerEntry.objects.filter(reference=job.reference).values_list("kind", flat=True)

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from generation import services
 from generation.models import Generation, Status
-from generation.providers import JobSpec, get_provider
+from generation.providers import GenerationSpec, get_provider
 from generation.providers.replicate.progress import progress_from_logs
 from generation.services import GenerationRequest
 from testing.processes import wait_until
-from testing.remote_jobs import running_remote_job
+from testing.remote_generations import running_remote_generation
 
 BAR = " 45%|████▌     | 9/20 [00:02<00:02, 4.1it/s]"
 
@@ -46,7 +46,7 @@ def test_a_long_log_line_is_cut_short():
 def test_the_offline_renderer_reports_its_real_stages():
     stages = []
     get_provider("local").start(
-        JobSpec(kind="image", prompt="a fox", count=3, width=64, height=64),
+        GenerationSpec(kind="image", prompt="a fox", count=3, width=64, height=64),
         report=lambda percent, stage: stages.append((percent, stage)),
     )
     assert [stage for _, stage in stages] == [
@@ -100,10 +100,10 @@ def test_a_remote_job_shows_the_models_progress_as_it_runs_and_100_on_success(
 @pytest.mark.django_db
 def test_one_round_checks_every_running_remote_job(user, fake_replicate, settings):
     settings.GENERATION_POLL_INTERVAL = 0
-    jobs = [running_remote_job(user) for _ in range(4)]
+    jobs = [running_remote_generation(user) for _ in range(4)]
     fake_replicate.requests.clear()
 
-    services.remote_jobs_check()
+    services.remote_generations_check()
 
     gets = [
         r.path for r in fake_replicate.requests if r.method == "GET" and "/files/" not in r.path
@@ -117,11 +117,11 @@ def test_one_round_checks_every_running_remote_job(user, fake_replicate, setting
 @pytest.mark.django_db
 def test_a_round_skips_jobs_not_yet_due(user, fake_replicate, settings):
     settings.GENERATION_POLL_INTERVAL = 0
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     Generation.objects.filter(pk=job.pk).update(next_check_at=timezone.now() + timedelta(hours=1))
     fake_replicate.requests.clear()
 
-    services.remote_jobs_check()
+    services.remote_generations_check()
 
     assert fake_replicate.requests == []
 
@@ -130,11 +130,14 @@ def test_a_round_skips_jobs_not_yet_due(user, fake_replicate, settings):
 def test_a_round_says_when_the_next_job_is_due(user, fake_replicate, settings):
     settings.GENERATION_POLL_INTERVAL = 2
     fake_replicate.polls_before_done = 5
-    started_just_after_a_round, due_now = running_remote_job(user), running_remote_job(user)
+    started_just_after_a_round, due_now = (
+        running_remote_generation(user),
+        running_remote_generation(user),
+    )
     soon = timezone.now() + timedelta(seconds=0.7)
     Generation.objects.filter(pk=started_just_after_a_round.pk).update(next_check_at=soon)
 
-    next_due = services.remote_jobs_check()
+    next_due = services.remote_generations_check()
 
     due_now.refresh_from_db()
     assert due_now.next_check_at > soon  # asked now, next in an interval
@@ -143,7 +146,7 @@ def test_a_round_says_when_the_next_job_is_due(user, fake_replicate, settings):
 
 @pytest.mark.django_db
 def test_a_round_with_no_remote_job_left_says_so(user, fake_replicate):
-    assert services.remote_jobs_check() is None
+    assert services.remote_generations_check() is None
 
 
 @pytest.mark.parametrize(
@@ -163,9 +166,9 @@ def test_with_webhooks_on_polling_is_only_a_fallback(user, fake_replicate, setti
     settings.REPLICATE_WEBHOOK_BASE_URL = "https://cartonify.example"
     settings.GENERATION_POLL_INTERVAL = 0.5
     fake_replicate.polls_before_done = 5
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
 
-    services.remote_jobs_check()
+    services.remote_generations_check()
 
     job.refresh_from_db()
     assert job.status == Status.RUNNING
@@ -193,7 +196,7 @@ def post_logs(client, fake_replicate, django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db
 def test_a_logs_webhook_moves_the_bar_without_finishing_the_job(user, post_logs):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
 
     response = post_logs(job, f"Using seed: 1\n{BAR}\n")
 
@@ -204,7 +207,7 @@ def test_a_logs_webhook_moves_the_bar_without_finishing_the_job(user, post_logs)
 
 @pytest.mark.django_db
 def test_a_late_logs_webhook_never_moves_the_bar_back(user, post_logs):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     post_logs(job, " 80%|████████  | 16/20 [00:04<00:01]\n")
 
     post_logs(job, BAR)
@@ -217,7 +220,7 @@ def test_a_late_logs_webhook_never_moves_the_bar_back(user, post_logs):
 
 
 def running_job_at(user, percent):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     Generation.objects.filter(pk=job.pk).update(progress=percent, logs_excerpt=BAR.strip())
     return job
 
@@ -255,7 +258,7 @@ def test_the_job_card_shows_a_progress_element_and_the_step(client, user, fake_r
 @pytest.mark.django_db
 def test_the_job_card_shows_the_working_bar_until_the_model_reports(client, user, fake_replicate):
     client.force_login(user)
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
 
     html = client.get(reverse("generation:job_status", args=[job.pk])).content.decode()
 

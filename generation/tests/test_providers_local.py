@@ -4,13 +4,13 @@ import pytest
 from PIL import Image, ImageStat
 
 from generation.options import COLORS, EDIT_OPERATIONS, STYLES, nearest_color, nearest_style
-from generation.providers import JobSpec, ProviderError, get_provider
+from generation.providers import GenerationSpec, ProviderError, get_provider
 from generation.providers.local.enhance import MAX_LENGTH
 from generation.tests.factories import mask_png
 
 
 def run(**fields):
-    started = get_provider("local").start(JobSpec(**fields))
+    started = get_provider("local").start(GenerationSpec(**fields))
     assert started.provider_job_id.startswith("local-")
     assert started.outcome is not None
     return started.outcome

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from PIL import Image
 
-from generation.providers import InvalidWebhook, JobSpec, ProviderError, get_provider
+from generation.providers import GenerationSpec, InvalidWebhook, ProviderError, get_provider
 from generation.providers.replicate import verify_webhook
 
 
@@ -24,7 +24,7 @@ def png_bytes(size=(20, 10)) -> bytes:
 def start(provider, **fields):
     fields.setdefault("kind", "image")
     fields.setdefault("prompt", "a fox")
-    return provider.start(JobSpec(**fields)).provider_job_id
+    return provider.start(GenerationSpec(**fields)).provider_job_id
 
 
 def test_the_fixture_selects_the_replicate_provider(provider):
@@ -33,7 +33,7 @@ def test_the_fixture_selects_the_replicate_provider(provider):
 
 def test_start_creates_a_prediction_for_the_kinds_model(provider, fake_replicate):
     started = provider.start(
-        JobSpec(
+        GenerationSpec(
             kind="image", prompt="a fox", style="comic", width=1024, height=768, count=2, seed=9
         )
     )
@@ -54,7 +54,9 @@ def test_no_webhook_is_sent_without_a_webhook_url(provider, fake_replicate):
 
 
 def test_the_webhook_asks_for_logs_and_completion(provider, fake_replicate):
-    provider.start(JobSpec(kind="image", prompt="a fox"), webhook_url="https://example.com/hook/1")
+    provider.start(
+        GenerationSpec(kind="image", prompt="a fox"), webhook_url="https://example.com/hook/1"
+    )
     body = fake_replicate.created[0]
     assert body["webhook"] == "https://example.com/hook/1"
     assert body["webhook_events_filter"] == ["logs", "completed"]
@@ -333,11 +335,11 @@ def test_the_sdk_is_imported_only_by_the_replicate_package():
 
 @pytest.mark.parametrize(("quality", "steps"), [("standard", 2), ("high", 3), ("best", 4)])
 def test_quality_sets_the_models_steps(provider, fake_replicate, quality, steps):
-    provider.start(JobSpec(kind="image", prompt="a fox", quality=quality))
+    provider.start(GenerationSpec(kind="image", prompt="a fox", quality=quality))
     assert fake_replicate.created[0]["input"]["num_inference_steps"] == steps
 
 
 def test_auto_colour_leaves_the_colours_to_the_model(provider, fake_replicate):
-    provider.start(JobSpec(kind="image", prompt="a fox", style="logo", color="auto"))
+    provider.start(GenerationSpec(kind="image", prompt="a fox", style="logo", color="auto"))
     prompt = fake_replicate.created[0]["input"]["prompt"]
     assert prompt.startswith("a fox, clean vector logo") and not prompt.endswith(", ")

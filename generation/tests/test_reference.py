@@ -10,18 +10,12 @@ from billing import services as billing
 from generation import services
 from generation.exceptions import InvalidRequest
 from generation.models import Generation, Status
-from generation.providers import JobSpec, get_provider
+from generation.providers import GenerationSpec, get_provider
 from generation.services import GenerationRequest
 from generation.tests.factories import OutputFactory, png_bytes
+from testing.forms import generator_form
 
-FORM = {"kind": "image", "prompt": "a lighthouse", "style": "cartoon", "color": "vibrant"}
-FORM |= {"size": "256", "count": "1", "seed": "7"}
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
+FORM = generator_form(prompt="a lighthouse", size="256", seed="7")
 
 
 def difference(a: bytes, b: bytes) -> float:
@@ -82,7 +76,7 @@ def test_a_prompt_enhancement_takes_no_reference(user):
 def test_replicate_gets_the_reference_model_with_the_image(fake_replicate, settings):
     settings.REPLICATE_MODELS = {**settings.REPLICATE_MODELS, "reference": "acme/ref-model"}
     settings.GENERATION_REFERENCE_STRENGTH = 0.6
-    spec = JobSpec(kind="image", prompt="a fox", source_image=png_bytes((32, 32)))
+    spec = GenerationSpec(kind="image", prompt="a fox", source_image=png_bytes((32, 32)))
 
     get_provider("replicate").start(spec)
 

@@ -9,7 +9,7 @@ from billing import services as billing
 from generation import services
 from generation.models import Output, Status
 from generation.services import GenerationRequest
-from testing.remote_jobs import running_remote_job
+from testing.remote_generations import running_remote_generation
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def post_webhook(client, django_capture_on_commit_callbacks):
 
 
 def test_a_signed_webhook_completes_the_job(post_webhook, user, replicate):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
 
     response = post_webhook(job, body, headers)
@@ -134,7 +134,7 @@ def test_a_signed_webhook_completes_the_job(post_webhook, user, replicate):
 
 
 def test_a_duplicate_webhook_changes_nothing(post_webhook, user, replicate):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
 
     first = post_webhook(job, body, headers)
@@ -147,7 +147,7 @@ def test_a_duplicate_webhook_changes_nothing(post_webhook, user, replicate):
 
 
 def test_a_forged_webhook_is_rejected(post_webhook, user, replicate):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
     forged = body.replace(b"succeeded", b"failed")
 
@@ -159,7 +159,7 @@ def test_a_forged_webhook_is_rejected(post_webhook, user, replicate):
 
 
 def test_a_replayed_old_webhook_is_rejected(post_webhook, user, replicate):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     body, headers = replicate.webhook_request(
         job.provider_job_id, timestamp=int(time.time()) - 3600
     )
@@ -172,8 +172,8 @@ def test_a_replayed_old_webhook_is_rejected(post_webhook, user, replicate):
 
 
 def test_a_webhook_for_another_prediction_is_ignored(post_webhook, user, replicate):
-    job = running_remote_job(user)
-    other = running_remote_job(user)
+    job = running_remote_generation(user)
+    other = running_remote_generation(user)
     body, headers = replicate.webhook_request(other.provider_job_id)
 
     post_webhook(job, body, headers)
@@ -183,7 +183,7 @@ def test_a_webhook_for_another_prediction_is_ignored(post_webhook, user, replica
 
 
 def test_webhooks_are_off_without_a_signing_secret(post_webhook, user, replicate, settings):
-    job = running_remote_job(user)
+    job = running_remote_generation(user)
     body, headers = replicate.webhook_request(job.provider_job_id)
     settings.REPLICATE_WEBHOOK_SECRET = ""
 

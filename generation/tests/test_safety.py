@@ -8,24 +8,12 @@ from generation import safety, services
 from generation.exceptions import UnsafePrompt
 from generation.models import Generation, RefusedPrompt, Status, Via
 from generation.services import GenerationRequest
+from testing.forms import generator_form
 from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "kind": "image",
-    "prompt": "a naked man on a beach",
-    "style": "cartoon",
-    "color": "vibrant",
-    "size": "512",
-    "count": "1",
-}
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
+FORM = generator_form(prompt="a naked man on a beach")
 
 
 def submit(user, prompt, **fields):

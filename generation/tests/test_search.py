@@ -15,12 +15,6 @@ PROMPTS = [LIGHTHOUSE, "a cliff-top castle", "Lighthouses of Maine, at night"]
 
 
 @pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def prompts(user):
     return {
         prompt: OutputFactory(generation__user=user, generation__prompt=prompt)

@@ -31,9 +31,9 @@ STILL_DELETED = "The image this video was made from has been deleted."
 
 
 @pytest.fixture
-def owner(client, user):
-    client.force_login(user)
-    return client
+def owner(signed_in):
+    """The job owner's client, beside `staff`'s."""
+    return signed_in
 
 
 @pytest.fixture

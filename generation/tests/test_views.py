@@ -5,23 +5,11 @@ from billing import services as billing
 from generation.models import Generation, Output, Status
 from generation.tests.factories import GenerationFactory, OutputFactory, png_bytes
 from testing.fake_razorpay import pay
+from testing.forms import generator_form
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "kind": "image",
-    "prompt": "a fox reading a map",
-    "style": "cartoon",
-    "color": "vibrant",
-    "size": "512",
-    "count": "2",
-}
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
+FORM = generator_form(prompt="a fox reading a map", count="2")
 
 
 def test_generate_page_shows_the_form_and_remaining_credits(signed_in):

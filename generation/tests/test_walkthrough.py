@@ -7,24 +7,12 @@ from django.urls import reverse
 from generation.models import Kind, Status
 from generation.ratelimits import RateLimited
 from generation.tests.factories import GenerationFactory, OutputFactory
+from testing.forms import generator_form
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "kind": "image",
-    "prompt": "a fox",
-    "style": "watercolor",
-    "color": "warm",
-    "size": "512",
-    "count": "1",
-}
+FORM = generator_form(style="watercolor", color="warm")
 OUTPUT_PAGES = ["generation:generate", "generation:jobs", "generation:gallery"]
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from generation.models import Generation, Kind, Status
 from generation.services import GenerationRequest
 from generation.tests.factories import OutputFactory
 from testing.processes import wait_until
-from testing.remote_jobs import running_remote_job
+from testing.remote_generations import running_remote_generation
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +57,7 @@ def test_a_result_already_made_is_stored_ahead_of_a_backlog_of_new_jobs(
 ):
     billing.credits_grant(user=user, amount=30, reason="backlog", reference="test")
     settings.GENERATION_POLL_INTERVAL = 0.05
-    done_remotely = running_remote_job(user)  # Replicate answers "succeeded" when asked
+    done_remotely = running_remote_generation(user)  # Replicate answers "succeeded" when asked
     settings.GENERATION_PROVIDER, settings.GENERATION_SIMULATED_LATENCY = "local", 0.3
     backlog = [services.generation_submit(user=user, request=IMAGE).pk for _ in range(20)]
 

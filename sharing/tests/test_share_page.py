@@ -25,12 +25,6 @@ def output(user):
     return OutputFactory(generation__user=user, generation__prompt="a secret lighthouse")
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def test_owner_shares_an_output_at_an_unguessable_address(signed_in, output):
     response = signed_in.post(reverse("sharing:share", args=[output.pk]))
 

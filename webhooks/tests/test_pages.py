@@ -17,12 +17,6 @@ from webhooks.models import Delivery, DeliveryAttempt, DeliveryState
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def delivery_for(user, url="http://127.0.0.1:9/hook", **fields):
     job = GenerationFactory(user=user, via=Via.API)
     hook = services.job_webhook_attach(

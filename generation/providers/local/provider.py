@@ -11,7 +11,7 @@ from PIL import Image
 from ...options import MAX_COUNT
 from ..base import (
     KINDS,
-    JobSpec,
+    GenerationSpec,
     Outcome,
     OutputFile,
     ProgressReport,
@@ -34,7 +34,7 @@ class LocalProvider:
 
     def start(
         self,
-        spec: JobSpec,
+        spec: GenerationSpec,
         *,
         webhook_url: str | None = None,
         report: ProgressReport | None = None,
@@ -66,7 +66,7 @@ def _ignore(percent: int, stage: str) -> None:
     pass
 
 
-def run(spec: JobSpec, report: ProgressReport = _ignore) -> Outcome:
+def run(spec: GenerationSpec, report: ProgressReport = _ignore) -> Outcome:
     """Make what `spec` asks for, telling `report` each stage as it begins."""
     if spec.kind not in KINDS:
         raise ProviderError(f"Unknown kind of job: {spec.kind!r}.", permanent=True)
@@ -91,7 +91,7 @@ def run(spec: JobSpec, report: ProgressReport = _ignore) -> Outcome:
     return Outcome("succeeded", files=tuple(pictures))
 
 
-def _checked_size(spec: JobSpec) -> tuple[int, int]:
+def _checked_size(spec: GenerationSpec) -> tuple[int, int]:
     if not (MIN_SIDE <= spec.width <= MAX_SIDE and MIN_SIDE <= spec.height <= MAX_SIDE):
         raise ProviderError(
             f"Sizes must be between {MIN_SIDE} and {MAX_SIDE} pixels.", permanent=True
@@ -99,14 +99,14 @@ def _checked_size(spec: JobSpec) -> tuple[int, int]:
     return spec.width, spec.height
 
 
-def _picture(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
+def _picture(spec: GenerationSpec, size: tuple[int, int], seed: int) -> OutputFile:
     picture = render_picture(spec.prompt, spec.style, spec.color, size, seed)
     if spec.source_image:
         picture = from_reference(open_image(spec.source_image), picture)
     return png_file(picture)
 
 
-def _clip(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
+def _clip(spec: GenerationSpec, size: tuple[int, int], seed: int) -> OutputFile:
     if spec.source_image:
         content, (width, height) = animate_still(open_image(spec.source_image))
     else:
@@ -114,7 +114,7 @@ def _clip(spec: JobSpec, size: tuple[int, int], seed: int) -> OutputFile:
     return OutputFile(content, "image/gif", "gif", width, height)
 
 
-def _edit(spec: JobSpec) -> OutputFile:
+def _edit(spec: GenerationSpec) -> OutputFile:
     image = open_image(spec.source_image)
     if spec.edit_operation != "inpaint":
         return png_file(apply_edit(image, spec.edit_operation))

@@ -1,4 +1,4 @@
-"""The input each Replicate model takes, built from a JobSpec."""
+"""The input each Replicate model takes, built from a GenerationSpec."""
 
 import base64
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 
 from ...options import COLOR_WORDS, STYLE_WORDS
-from ..base import JobSpec, ProviderError
+from ..base import GenerationSpec, ProviderError
 from .outputs import sniff
 
 ASPECT_RATIOS = ("1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21")
@@ -23,13 +23,13 @@ EDIT_INSTRUCTIONS = {
 }
 
 
-def build_input(spec: JobSpec) -> dict[str, Any]:
+def build_input(spec: GenerationSpec) -> dict[str, Any]:
     if spec.kind not in INPUT_BUILDERS:
         raise ProviderError(f"Unknown kind of job: {spec.kind!r}.", permanent=True)
     return INPUT_BUILDERS[spec.kind](spec)
 
 
-def styled_prompt(spec: JobSpec) -> str:
+def styled_prompt(spec: GenerationSpec) -> str:
     style = STYLE_WORDS.get(spec.style, spec.style)
     color = COLOR_WORDS.get(spec.color, spec.color)  # "auto" adds nothing: the model picks
     return ", ".join(part for part in (spec.prompt.strip(), style, color) if part)
@@ -45,7 +45,7 @@ def aspect_ratio(width: int, height: int) -> str:
     return min(ASPECT_RATIOS, key=distance)
 
 
-def _image_input(spec: JobSpec) -> dict[str, Any]:
+def _image_input(spec: GenerationSpec) -> dict[str, Any]:
     data: dict[str, Any] = {
         "prompt": styled_prompt(spec),
         "aspect_ratio": aspect_ratio(spec.width, spec.height),
@@ -62,7 +62,7 @@ def _image_input(spec: JobSpec) -> dict[str, Any]:
     return _with_common(data, spec)
 
 
-def _edit_input(spec: JobSpec) -> dict[str, Any]:
+def _edit_input(spec: GenerationSpec) -> dict[str, Any]:
     if not spec.source_image:
         raise ProviderError("There is no image to edit.", permanent=True)
     if spec.edit_operation == "inpaint":
@@ -76,7 +76,7 @@ def _edit_input(spec: JobSpec) -> dict[str, Any]:
     return _with_common(data, spec)
 
 
-def _inpaint_input(spec: JobSpec) -> dict[str, Any]:
+def _inpaint_input(spec: GenerationSpec) -> dict[str, Any]:
     """For an inpainting model (flux-fill, SDXL inpainting): white mask pixels are repainted."""
     if not spec.mask_image:
         raise ProviderError("Inpainting needs a mask.", permanent=True)
@@ -89,7 +89,7 @@ def _inpaint_input(spec: JobSpec) -> dict[str, Any]:
     return _with_common(data, spec)
 
 
-def edit_instruction(spec: JobSpec) -> str:
+def edit_instruction(spec: GenerationSpec) -> str:
     if spec.edit_operation == "instruct":
         return spec.prompt.strip()
     if spec.edit_operation in EDIT_INSTRUCTIONS:
@@ -100,7 +100,7 @@ def edit_instruction(spec: JobSpec) -> str:
     return f"Turn this image into a picture in this style: {style}, with {color}.{extra}"
 
 
-def _video_input(spec: JobSpec) -> dict[str, Any]:
+def _video_input(spec: GenerationSpec) -> dict[str, Any]:
     if not spec.source_image:
         return {"prompt": styled_prompt(spec), "prompt_optimizer": True}
     # An animated image: the still sets the look, so the prompt carries no style words.
@@ -111,7 +111,7 @@ def _video_input(spec: JobSpec) -> dict[str, Any]:
     }
 
 
-def _enhance_input(spec: JobSpec) -> dict[str, Any]:
+def _enhance_input(spec: GenerationSpec) -> dict[str, Any]:
     style = STYLE_WORDS.get(spec.style, spec.style)
     return {
         "prompt": f"Prompt: {spec.prompt.strip()}\nPreferred look: {style}.",
@@ -121,7 +121,7 @@ def _enhance_input(spec: JobSpec) -> dict[str, Any]:
     }
 
 
-def _with_common(data: dict[str, Any], spec: JobSpec) -> dict[str, Any]:
+def _with_common(data: dict[str, Any], spec: GenerationSpec) -> dict[str, Any]:
     if spec.seed is not None:
         data["seed"] = spec.seed
     if spec.negative_prompt.strip():

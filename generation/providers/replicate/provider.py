@@ -24,8 +24,8 @@ from replicate.webhook import (
 )
 
 from ..base import (
+    GenerationSpec,
     InvalidWebhook,
-    JobSpec,
     Outcome,
     ProgressReport,
     ProviderError,
@@ -77,7 +77,7 @@ class ReplicateProvider:
 
     def start(
         self,
-        spec: JobSpec,
+        spec: GenerationSpec,
         *,
         webhook_url: str | None = None,
         report: ProgressReport | None = None,
@@ -175,7 +175,7 @@ class ReplicateProvider:
         return bool(model) and str(model) == self.models["enhance"].split(":")[0]
 
 
-def model_key(spec: JobSpec) -> str:
+def model_key(spec: GenerationSpec) -> str:
     """Which of REPLICATE_MODELS runs a job: its kind's, but inpainting and pictures made
     from a reference image have models of their own."""
     if spec.kind == "edit" and spec.edit_operation == "inpaint":

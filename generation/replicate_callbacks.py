@@ -1,3 +1,6 @@
+"""Replicate's callbacks about a running prediction (Replicate calls them webhooks; ours
+to other people are in `webhooks/`), at the signed address the prediction was created with."""
+
 import json
 import logging
 
@@ -21,13 +24,13 @@ logger = logging.getLogger(__name__)
 @counts_replicate_webhooks
 @csrf_exempt
 @require_POST
-def replicate_webhook(request, pk):
+def replicate_callback(request, pk):
     if not settings.REPLICATE_WEBHOOK_SECRET:
-        raise Http404("Replicate webhooks are not enabled.")
+        raise Http404("Replicate callbacks are not enabled.")
     try:
         payload = verify_webhook(request.headers, request.body)
     except (InvalidWebhook, json.JSONDecodeError):
-        logger.warning("rejected a Replicate webhook for generation %s", pk)
+        logger.warning("rejected a Replicate callback for generation %s", pk)
         return HttpResponseBadRequest("invalid signature")
     generation = get_object_or_404(Generation, pk=pk)
     try:
@@ -39,5 +42,5 @@ def replicate_webhook(request, pk):
         return HttpResponse("duplicate")
     # Progress is noted now; the outputs are downloaded by a worker, not while Replicate
     # waits for our answer.
-    services.generation_hear_back(generation=generation, payload=payload)
+    services.generation_record_callback(generation=generation, payload=payload)
     return HttpResponse("ok")

@@ -8,7 +8,7 @@ from generation.services import GenerationRequest
 IMAGES = GenerationRequest(kind="image", prompt="a heron in the rain", count=2)
 
 
-def running_remote_job(user, request=IMAGES) -> Generation:
+def running_remote_generation(user, request=IMAGES) -> Generation:
     """A job the worker has started on Replicate and is waiting for (no poller running)."""
     job = services.generation_submit(user=user, request=request)
     services.generation_claim(generation_id=job.pk)
