@@ -54,7 +54,7 @@ def generation_json(request, generation: Generation) -> dict:
         "error": generation.error,
         "progress": generation.progress,
         "logs_excerpt": generation.logs_excerpt,
-        "enhanced_prompt": generation.result_text,
+        "enhanced_prompt": generation.enhanced_prompt,
         "credits_charged": generation.credits_charged,
         "created_at": generation.created_at.isoformat(),
         "started_at": generation.started_at and generation.started_at.isoformat(),
