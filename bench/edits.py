@@ -1,36 +1,21 @@
 """Row 6: seconds per offline edit of a 512 px picture, through the local provider as a
 job runs it (decode, edit, encode; without the bench's simulated model wait), p50 of ten.
 
-The picture is the offline renderer's photo style with sensor noise: a photograph's
-worth of colours (about 150,000) made here, nothing fetched.
+The picture is testing.pictures' noisy photo: a photograph's worth of colours, made here.
 """
 
-import io
 import statistics
 import time
 
-import numpy as np
-from PIL import Image
-
 from generation.providers import JobSpec
-from generation.providers.local.artwork import render_picture
 from generation.providers.local.provider import run
+from testing.pictures import noisy_photo, png
 
 SIDE = 512
 ROUNDS = 10
 # Issue 23's estimates on two cores were about 0.2 s and 3 s; these leave room for a
 # loaded machine.
 TARGETS = {"cartoonify": 0.5, "upscale": 6.0}
-
-
-def sample_photo(side: int = SIDE) -> bytes:
-    picture = np.asarray(
-        render_picture("a fox on a hill at dusk", "photo", "vibrant", (side, side), 3)
-    )
-    noisy = picture + np.random.default_rng(3).normal(0, 6, picture.shape)
-    buffer = io.BytesIO()
-    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def time_edit(operation: str, source: bytes) -> tuple[float, str]:
@@ -46,7 +31,7 @@ def time_edit(operation: str, source: bytes) -> tuple[float, str]:
 
 
 def local_edits(report) -> None:
-    source = sample_photo()
+    source = png(noisy_photo((SIDE, SIDE)))
     results = {operation: time_edit(operation, source) for operation in TARGETS}
     report.row(
         f"6. Offline edits, {SIDE} px: s per edit (p50 of {ROUNDS})",

@@ -80,7 +80,7 @@ def cartoonify(image: Image.Image) -> tuple[Image.Image, str]:
     pixels = np.asarray(_fit(image, CARTOONIFY_MAX_SIDE))
     # Smooths within regions but not across their edges: shapes stay, grain goes.
     smooth = cv2.edgePreservingFilter(pixels, flags=cv2.RECURS_FILTER, sigma_s=60, sigma_r=0.45)
-    flat = Image.fromarray(smooth).quantize(colors=CARTOON_COLORS, method=Image.Quantize.MEDIANCUT)
+    flat = Image.fromarray(smooth).quantize(colors=CARTOON_COLORS, method=Image.Quantize.FASTOCTREE)
     cartoon = np.where(_ink_lines(smooth)[..., None], INK, np.asarray(flat.convert("RGB")))
     return Image.fromarray(cartoon.astype(np.uint8)), CARTOONIFY_METHOD
 
