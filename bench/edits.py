@@ -6,6 +6,7 @@ The picture is testing.pictures' noisy photo: a photograph's worth of colours, m
 
 import statistics
 import time
+from dataclasses import dataclass
 
 from generation.providers import JobSpec
 from generation.providers.local.provider import run
@@ -18,30 +19,42 @@ ROUNDS = 10
 TARGETS = {"cartoonify": 0.5, "upscale": 6.0}
 
 
-def time_edit(operation: str, source: bytes) -> tuple[float, str]:
-    """The p50 seconds of ROUNDS edits after one warm-up, and how the edit was made."""
+@dataclass(frozen=True)
+class Timing:
+    wall_p50: float
+    # CPU seconds of all the process's threads: what the edit costs whatever else runs.
+    cpu_p50: float
+    method: str
+
+
+def time_edit(operation: str, source: bytes) -> Timing:
+    """ROUNDS edits after one warm-up (which loads the model), and how they were made."""
     spec = JobSpec(kind="edit", prompt="", source_image=source, edit_operation=operation)
-    method = run(spec).text  # warm-up: loads the model once
-    seconds = []
+    method = run(spec).text
+    wall, cpu = [], []
     for _ in range(ROUNDS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run(spec)
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds), method
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return Timing(statistics.median(wall), statistics.median(cpu), method)
 
 
 def local_edits(report) -> None:
     source = png(noisy_photo((SIDE, SIDE)))
-    results = {operation: time_edit(operation, source) for operation in TARGETS}
+    timings = {operation: time_edit(operation, source) for operation in TARGETS}
     report.row(
         f"6. Offline edits, {SIDE} px: s per edit (p50 of {ROUNDS})",
-        ", ".join(f"{op} {p50:.2f} s" for op, (p50, _) in results.items()),
+        ", ".join(f"{op} {t.wall_p50:.2f} s" for op, t in timings.items()),
         "issue 23's estimates: cartoonify ~0.2 s, upscale ~3 s",
         "—",
         ", ".join(f"{op} ≤ {target} s" for op, target in TARGETS.items()),
-        all(results[op][0] <= target for op, target in TARGETS.items()),
+        all(timings[op].wall_p50 <= target for op, target in TARGETS.items()),
     )
     report.detail(
         "6. Offline edits",
-        "\n".join(f"- {op}: {method}" for op, (_, method) in results.items()),
+        "\n".join(
+            f"- {op}: {t.wall_p50:.2f} s wall, {t.cpu_p50:.2f} CPU-s (p50). {t.method}"
+            for op, t in timings.items()
+        ),
     )
