@@ -8,8 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-COPY requirements/base.txt requirements/base.txt
-RUN pip install -r requirements/base.txt
+# Real-ESRGAN (the offline upscale) links these even on the CPU.
+RUN apt-get update && apt-get install -y --no-install-recommends libvulkan1 libomp5 \
+    && rm -rf /var/lib/apt/lists/*
+
+COPY requirements/base.txt requirements/upscale.txt requirements/
+RUN pip install -r requirements/base.txt && pip install --no-deps -r requirements/upscale.txt
 
 RUN groupadd --system cartonify && useradd --system --gid cartonify --home /app cartonify
 

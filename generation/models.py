@@ -177,6 +177,7 @@ class Generation(models.Model):
     # When the poller next asks the provider about this running remote job.
     next_check_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # What the model said besides its files: an enhanced prompt, or how an edit was made.
     result_text = models.TextField(blank=True)
     credits_charged = models.PositiveIntegerField(default=0)
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
@@ -253,6 +254,15 @@ class Generation(models.Model):
         operation = EDIT_OPERATION_LABELS.get(self.edit_operation, "Edit")
         source = f"image #{self.source_output_id}" if self.source_output_id else "an upload"
         return f"{operation}, from {source}"
+
+    @property
+    def edit_method(self) -> str:
+        """How an edit was made, when its provider said: "Upscaled by Real-ESRGAN (…)"."""
+        return self.result_text if self.kind == Kind.EDIT else ""
+
+    @property
+    def enhanced_prompt(self) -> str:
+        return self.result_text if self.kind == Kind.ENHANCE else ""
 
     @property
     def animation_caption(self) -> str:

@@ -64,7 +64,7 @@ def generation_payload(generation: Generation, *, site_url: str) -> dict:
         "error": generation.error,
         "progress": generation.progress,
         "logs_excerpt": generation.logs_excerpt,
-        "enhanced_prompt": generation.result_text,
+        "enhanced_prompt": generation.enhanced_prompt,
         "credits_charged": generation.credits_charged,
         "created_at": _timestamp(generation.created_at),
         "started_at": _timestamp(generation.started_at),

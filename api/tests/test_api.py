@@ -103,6 +103,17 @@ def test_edit_one_of_your_images(api, user):
     assert response.json()["kind"] == "edit"
 
 
+def test_a_finished_edit_has_no_enhanced_prompt(api, user, django_capture_on_commit_callbacks):
+    image = OutputFactory(generation=GenerationFactory(user=user))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/images/{image.pk}/edits", {"operation": "sepia"})
+
+    job = api.get(f"/generations/{response.json()['id']}").json()
+    assert job["status"] == "succeeded"
+    assert job["enhanced_prompt"] == ""  # the local provider's "Sepia toning (Pillow)." is not one
+
+
 def test_inpaint_one_of_your_images_with_a_base64_mask(
     api, user, django_capture_on_commit_callbacks
 ):

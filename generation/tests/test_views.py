@@ -298,3 +298,21 @@ def test_the_generator_ignores_an_id_that_is_not_ascii_digits(signed_in, param):
     response = signed_in.get(reverse("generation:generate"), {param: "\u00b2"})
 
     assert response.status_code == 200
+
+
+def test_an_upscaled_uploads_page_says_real_esrgan_made_it(
+    signed_in, user, tmp_path, django_capture_on_commit_callbacks
+):
+    picture = tmp_path / "drawing.png"
+    picture.write_bytes(png_bytes((80, 60)))
+    with picture.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(
+            reverse("generation:edit_upload"),
+            {"edit_operation": "upscale", "source_upload": handle},
+        )
+    output = Generation.objects.get(user=user).outputs.get()
+
+    page = signed_in.get(reverse("generation:output_detail", args=[output.pk])).content.decode()
+
+    assert (output.width, output.height) == (160, 120)
+    assert '<td data-testid="edit-method">Upscaled by Real-ESRGAN' in page

@@ -77,7 +77,8 @@ def run(spec: GenerationSpec, report: ProgressReport = _ignore) -> Outcome:
         )
     if spec.kind == "edit":
         report(10, "Editing the image")
-        return Outcome("succeeded", files=(_edit(spec),))
+        file, method = _edit(spec)
+        return Outcome("succeeded", files=(file,), text=method)
     size = _checked_size(spec)
     seed = spec.seed if spec.seed is not None else secrets.randbelow(2**31)
     if spec.kind == "video":
@@ -114,16 +115,18 @@ def _clip(spec: GenerationSpec, size: tuple[int, int], seed: int) -> OutputFile:
     return OutputFile(content, "image/gif", "gif", width, height)
 
 
-def _edit(spec: GenerationSpec) -> OutputFile:
+def _edit(spec: GenerationSpec) -> tuple[OutputFile, str]:
+    """The edited file and a line saying how it was made."""
     image = open_image(spec.source_image)
     if spec.edit_operation != "inpaint":
-        return png_file(apply_edit(image, spec.edit_operation))
+        edited, method = apply_edit(image, spec.edit_operation)
+        return png_file(edited), method
     seed = spec.seed if spec.seed is not None else secrets.randbelow(2**31)
     mask = open_mask(spec.mask_image, image.size)
     painted = inpaint(
         image, mask, prompt=spec.prompt, style=spec.style, color=spec.color, seed=seed
     )
-    return png_file(painted)
+    return png_file(painted), "Painted in by the offline renderer."
 
 
 def png_file(image: Image.Image) -> OutputFile:
