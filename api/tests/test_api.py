@@ -202,7 +202,7 @@ def test_me_shows_plan_credits_and_the_masked_key(api, new_key, user):
     assert body["api_key"] == new_key.api_key.masked
 
 
-def test_quota_is_shared_with_the_web_and_exhaustion_is_a_403(api, client, user):
+def test_quota_is_shared_with_the_web_and_exhaustion_is_a_402_on_both(api, client, user):
     client.force_login(user)
     form = {"kind": "image", "prompt": "x", "style": "cartoon", "color": "vibrant", "size": 512}
     for _ in range(3):
@@ -212,7 +212,7 @@ def test_quota_is_shared_with_the_web_and_exhaustion_is_a_403(api, client, user)
 
     response = api.post("/images", IMAGE)
 
-    assert response.status_code == 403
+    assert response.status_code == 402
     assert response.json()["code"] == "quota_exhausted"
     assert "Upgrade to premium" in response.json()["message"]
     assert client.post(reverse("generation:generate"), {**form, "count": 1}).status_code == 402
