@@ -88,7 +88,7 @@ def _field_name(location) -> str:
 
 
 def _refused(request, exc: ApplicationError):
-    """Every domain refusal: its class carries the status and the code."""
+    """Every refusal we raise: the exception carries its status, code, extra fields, headers."""
     return exc.status, _body(exc.code, exc.message) | exc.extra, exc.headers
 
 

@@ -235,6 +235,17 @@ def test_the_hourly_generation_limit_is_shared_with_the_web(api, client, user, s
     assert Generation.objects.count() == 3
 
 
+def test_enhancing_has_an_hourly_limit_of_its_own(api, settings):
+    settings.GENERATION_ENHANCE_RATE_LIMIT = "1/h"
+    assert api.post("/prompts/enhance", {"prompt": "a cat"}).status_code == 202
+
+    limited = api.post("/prompts/enhance", {"prompt": "a dog"})
+
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert limited.json()["message"].startswith("You can improve 1 prompts an hour.")
+    assert api.post("/images", IMAGE).status_code == 202
+
+
 def test_each_key_has_its_own_request_limit(make_api, user, settings):
     from apikeys import services
 
