@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
 from core.files import stored_file_response
+from core.ratelimits import RateLimited, rate_limit
 from generation.models import Preferences
-from generation.ratelimits import RateLimited, check_generation_rate
 
 from . import deletion, exports
 from .forms import CloseAccountForm, PreferencesForm
@@ -47,11 +47,13 @@ def export_start(request):
 
 def _check_export_rate(request) -> None:
     """Each export copies every output: a user may ask for EXPORT_RATE_LIMIT of them."""
-    check_generation_rate(
+    rate_limit(
         request,
         group="accounts.export",
+        key="user",
         rate=settings.EXPORT_RATE_LIMIT,
         allowed="ask for {count} data export",
+        method=["POST"],
     )
 
 

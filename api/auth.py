@@ -4,11 +4,10 @@ per-key request limit and usage counting."""
 import re
 
 from django.conf import settings
-from django_ratelimit import ALL
-from django_ratelimit.core import get_usage
 from ninja.security import APIKeyHeader, HttpBearer
 
 from apikeys import services, usage
+from core.ratelimits import rate_limit
 
 from .errors import ApiError
 
@@ -41,7 +40,7 @@ def authenticate_key(request, plaintext: str, *, scope: str | None = None):
             "insufficient_scope",
             f"This key lacks the `{scope}` scope. Create a key with it on the API keys page.",
             headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
-            details={"required_scope": scope},
+            extra={"required_scope": scope},
         )
     return api_key
 
@@ -76,19 +75,10 @@ def scoped(scope: str) -> list:
 
 
 def _check_key_rate(request, api_key) -> None:
-    rate = settings.API_KEY_RATE_LIMIT
-    limit = get_usage(
+    rate_limit(
         request,
         group=KEY_GROUP,
         key=lambda group, request: str(api_key.pk),
-        rate=rate,
-        method=ALL,
-        increment=True,
+        rate=settings.API_KEY_RATE_LIMIT,
+        allowed="make {count} requests with one key",
     )
-    if limit and limit["should_limit"]:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"This key is limited to {rate.replace('/m', ' requests per minute')}. Slow down.",
-            retry_after=int(limit["time_left"]) or 1,
-        )

@@ -8,12 +8,7 @@ from django.http import Http404
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from apikeys.exceptions import SpendCapReached
-from apikeys.services import IdempotencyConflict
-from billing.exceptions import QuotaExceeded
-from generation.exceptions import InvalidRequest, JobStateConflict, UnsafePrompt
-from generation.ratelimits import RateLimited
-from webhooks.guard import WebhookRefused
+from core.exceptions import ApplicationError
 
 
 class FieldError(Schema):
@@ -39,24 +34,13 @@ class SpendCapOut(ErrorOut):
     resets_at: datetime = Field(..., description="When the cap resets: next month, 00:00 UTC.")
 
 
-class ApiError(Exception):
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        retry_after: int | None = None,
-        headers: dict | None = None,
-        details: dict | None = None,
-    ):
-        super().__init__(message)
+class ApiError(ApplicationError):
+    """A refusal of the API's own (a key, a scope, an id): status and code given when raised."""
+
+    def __init__(self, status: int, code: str, message: str, **answer):
+        super().__init__(message, **answer)
         self.status = status
         self.code = code
-        self.message = message
-        self.retry_after = retry_after
-        self.headers = headers or {}
-        self.details = details or {}
 
 
 # Documented on every operation, so clients and the schema checker know them.
@@ -71,7 +55,8 @@ ERROR_RESPONSES = {
 SUBMIT_ERROR_RESPONSES = {
     **ERROR_RESPONSES,
     400: ErrorOut,
-    402: SpendCapOut,
+    # `spend_cap_reached` (the key's cap) or `quota_exhausted` (the account's credits).
+    402: SpendCapOut | ErrorOut,
     409: ErrorOut,
     413: ErrorOut,
 }
@@ -99,87 +84,68 @@ def _field_name(location) -> str:
     return ".".join(parts) or "body"
 
 
+# Each answer below is (status, body, headers) for one kind of exception.
+
+
+def _refused(request, exc: ApplicationError):
+    """Every refusal we raise: the exception carries its status, code, extra fields, headers."""
+    return exc.status, _body(exc.code, exc.message) | exc.extra, exc.headers
+
+
+def _unauthenticated(request, exc):
+    if "Authorization" not in request.headers:
+        body = _body("missing_api_key", "Send your key as `Authorization: Bearer <key>`.")
+    else:
+        body = _body("invalid_api_key", "This API key is not valid or has been revoked.")
+    return 401, body, {"WWW-Authenticate": "Bearer"}
+
+
+def _invalid_input(request, exc):
+    errors = [
+        {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "Invalid.")}
+        for error in exc.errors
+    ]
+    message = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid request."
+    return 422, _body("invalid_request", message, errors), {}
+
+
+def _request_too_large(request, exc):
+    return 413, _body("request_too_large", request_too_large_message()), {}
+
+
+def _not_found(request, exc):
+    return 404, _body("not_found", "Not found."), {}
+
+
+def _http_error(request, exc):
+    code = "bad_request" if exc.status_code == 400 else "error"
+    return exc.status_code, _body(code, str(exc)), {}
+
+
+ANSWERS = {
+    ApplicationError: _refused,
+    AuthenticationError: _unauthenticated,
+    ValidationError: _invalid_input,
+    # Django raises it when the view first reads the body; left to Django, it would be a 400.
+    RequestDataTooBig: _request_too_large,
+    Http404: _not_found,
+    ObjectDoesNotExist: _not_found,
+    HttpError: _http_error,
+}
+
+
 def register(api) -> None:
-    def respond(request, status, body, retry_after=None, headers=None):
+    """Answer each exception of ANSWERS (and its subclasses) in the API's JSON shape."""
+    for exception, answer in ANSWERS.items():
+        api.add_exception_handler(exception, _handler(api, answer))
+
+
+def _handler(api, answer):
+    def handle(request, exc):
+        status, body, headers = answer(request, exc)
         response = api.create_response(request, body, status=status)
-        if retry_after is not None:
-            response["Retry-After"] = str(retry_after)
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             response[name] = value
         return response
 
-    @api.exception_handler(ApiError)
-    def api_error(request, exc):
-        body = _body(exc.code, exc.message) | exc.details
-        return respond(request, exc.status, body, exc.retry_after, exc.headers)
-
-    @api.exception_handler(SpendCapReached)
-    def spend_cap_reached(request, exc):
-        body = _body("spend_cap_reached", str(exc))
-        body |= {"cap": exc.cap, "spent": exc.spent, "resets_at": exc.resets_at.isoformat()}
-        return respond(request, 402, body)
-
-    @api.exception_handler(AuthenticationError)
-    def unauthenticated(request, exc):
-        if "Authorization" not in request.headers:
-            body = _body("missing_api_key", "Send your key as `Authorization: Bearer <key>`.")
-        else:
-            body = _body("invalid_api_key", "This API key is not valid or has been revoked.")
-        return respond(request, 401, body, headers={"WWW-Authenticate": "Bearer"})
-
-    @api.exception_handler(ValidationError)
-    def invalid_input(request, exc):
-        errors = [
-            {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "Invalid.")}
-            for error in exc.errors
-        ]
-        message = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid request."
-        return respond(request, 422, _body("invalid_request", message, errors))
-
-    @api.exception_handler(InvalidRequest)
-    def invalid_request(request, exc):
-        errors = [{"field": exc.field or "body", "message": exc.message}]
-        return respond(request, 422, _body("invalid_request", exc.message, errors))
-
-    @api.exception_handler(UnsafePrompt)
-    def unsafe_prompt(request, exc):
-        errors = [{"field": exc.field, "message": exc.message}]
-        return respond(request, 422, _body("prompt_refused", exc.message, errors))
-
-    @api.exception_handler(WebhookRefused)
-    def webhook_refused(request, exc):
-        errors = [{"field": "webhook", "message": exc.message}]
-        return respond(request, 422, _body("webhook_refused", exc.message, errors))
-
-    # Django raises it when the view first reads the body; left to Django, it would be a 400.
-    @api.exception_handler(RequestDataTooBig)
-    def request_too_large(request, exc):
-        return respond(request, 413, _body("request_too_large", request_too_large_message()))
-
-    @api.exception_handler(QuotaExceeded)
-    def quota_exhausted(request, exc):
-        return respond(request, 403, _body("quota_exhausted", str(exc)))
-
-    @api.exception_handler(RateLimited)
-    def rate_limited(request, exc):
-        return respond(request, 429, _body("rate_limited", exc.message), exc.retry_after)
-
-    @api.exception_handler(JobStateConflict)
-    def job_state_conflict(request, exc):
-        # The code predates the exception's name; clients match on "not_allowed".
-        return respond(request, 409, _body("not_allowed", exc.message))
-
-    @api.exception_handler(IdempotencyConflict)
-    def idempotency_conflict(request, exc):
-        return respond(request, 409, _body("idempotency_conflict", str(exc)))
-
-    def not_found(request, exc):
-        return respond(request, 404, _body("not_found", "Not found."))
-
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(ObjectDoesNotExist, not_found)
-
-    @api.exception_handler(HttpError)
-    def http_error(request, exc):
-        code = "bad_request" if exc.status_code == 400 else "error"
-        return respond(request, exc.status_code, _body(code, str(exc)))
+    return handle

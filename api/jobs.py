@@ -1,6 +1,7 @@
 """Starting jobs and following them: the same services and limits as the generator page."""
 
-from django.conf import settings
+from functools import partial
+
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,7 +13,7 @@ from generation import services as generation
 from generation.exceptions import InvalidRequest
 from generation.models import Generation, Kind, Output, OutputKind, Preferences
 from generation.models import Status as JobStatus
-from generation.ratelimits import ENHANCE_GROUP, check_generation_rate
+from generation.ratelimits import check_generation_rate
 from generation.uploads import check_image_bytes, decode_base64_image
 from webhooks import services as webhooks
 
@@ -44,28 +45,32 @@ SUBMITTED_HEADERS = {
 SUBMITTED_EXTRA = {"responses": {status: {"headers": SUBMITTED_HEADERS} for status in (200, 202)}}
 
 
-def _submit(
-    request,
-    response,
-    idempotency_key,
-    job,
-    *,
-    prefer,
-    hook=None,
-    rate_group=None,
-    rate=None,
-    **sources,
-):
-    """Rate-limit, then submit the GenerationRequest `job` with its `sources` (source_output,
-    mask_bytes, source_bytes) at most once per key, with the webhook the payload `hook`
-    asks for; wait for the job as `prefer` asks."""
-    build = _with_webhook(
-        request,
-        hook,
-        lambda: generation.generation_submit(
-            user=request.user, request=job, via="api", api_key=request.auth, **sources
-        ),
+def _creates_job(path: str, *, summary: str):
+    """The route of an operation that starts a job: the `generate` scope, the job in a 202
+    (or a 200 after `Prefer: wait`) with its headers, and the refusals a submit can give."""
+    return router.post(
+        path,
+        tags=TAGS,
+        response=SUBMITTED,
+        auth=scoped(Scope.GENERATE),
+        openapi_extra=SUBMITTED_EXTRA,
+        summary=summary,
     )
+
+
+def _idempotency_header():
+    return Header(None, alias="Idempotency-Key", max_length=255, description=IDEMPOTENCY_HELP)
+
+
+def _prefer_header():
+    return Header(None, alias="Prefer", max_length=200, description=PREFER_HELP)
+
+
+def _submit(request, response, job, *, payload, idempotency_key, prefer, **sources):
+    """Submit the GenerationRequest `job` with its `sources` (source_output, mask_bytes,
+    source_bytes) at most once per Idempotency-Key, with the webhook the payload asks for;
+    then wait for the job as `prefer` asks."""
+    webhook = _checked_webhook(payload)  # before anything is counted or charged
     fingerprint = services.request_fingerprint(
         method=request.method, path=request.path, body=request.body
     )
@@ -76,17 +81,9 @@ def _submit(
         if stored is not None:
             response["Idempotent-Replayed"] = "true"
             return Status(stored.status_code, stored.body)
-    if rate_group:
-        check_generation_rate(request, group=rate_group, rate=rate)
-    else:
-        check_generation_rate(request)
-
-    def action():
-        return services.StoredResponse(202, generation_json(request, build()))
-
-    if not idempotency_key:
-        stored = action()
-    else:
+    check_generation_rate(request, kind=job.kind)
+    start = partial(_start, request, job, webhook=webhook, sources=sources)
+    if idempotency_key:
         # Checked before the key's transaction: rolled back with it, a refusal's record would go.
         generation.generation_request_check(user=request.user, request=job, via="api")
         stored = services.idempotent_run(
@@ -94,13 +91,47 @@ def _submit(
             api_key=request.auth,
             key=idempotency_key,
             fingerprint=fingerprint,
-            action=action,
+            action=start,
         )
+    else:
+        stored = start()
     response["Location"] = stored.body["url"]
     seconds = preferred_wait(prefer)
     if seconds is None or stored.status_code != 202:
         return Status(stored.status_code, stored.body)
     return _waited(request, response, stored.body, seconds=seconds)
+
+
+def _checked_webhook(payload):
+    """The payload when it asks for a webhook (EnhanceIn has none), after checking its URL;
+    else None."""
+    if getattr(payload, "webhook", None) is None:
+        return None
+    webhooks.webhook_check(url=payload.webhook)
+    return payload
+
+
+def _start(request, job, *, webhook, sources) -> services.StoredResponse:
+    """Submit the job; a webhook is attached in its transaction, so that the job cannot end
+    before the webhook exists."""
+    if webhook is None:
+        started = _submit_job(request, job, sources)
+    else:
+        with transaction.atomic():
+            started = _submit_job(request, job, sources)
+            webhooks.job_webhook_attach(
+                generation=started,
+                url=webhook.webhook,
+                events=webhook.webhook_events,
+                site_url=request.build_absolute_uri("/"),
+            )
+    return services.StoredResponse(202, generation_json(request, started))
+
+
+def _submit_job(request, job, sources) -> Generation:
+    return generation.generation_submit(
+        user=request.user, request=job, via="api", api_key=request.auth, **sources
+    )
 
 
 def _waited(request, response, submitted: dict, *, seconds: int):
@@ -119,43 +150,7 @@ def _waited(request, response, submitted: dict, *, seconds: int):
 WEBHOOK_FIELDS = {"webhook", "webhook_events"}
 
 
-def _with_webhook(request, payload, submit):
-    """`submit` attaching the payload's webhook in its transaction (so the job cannot end
-    before the webhook exists); the URL is checked first, before anything is charged."""
-    if payload is None or payload.webhook is None:
-        return submit
-    webhooks.webhook_check(url=payload.webhook)
-
-    def submit_with_webhook():
-        with transaction.atomic():
-            job = submit()
-            webhooks.job_webhook_attach(
-                generation=job,
-                url=payload.webhook,
-                events=payload.webhook_events,
-                site_url=request.build_absolute_uri("/"),
-            )
-        return job
-
-    return submit_with_webhook
-
-
-def _idempotency_header():
-    return Header(None, alias="Idempotency-Key", max_length=255, description=IDEMPOTENCY_HELP)
-
-
-def _prefer_header():
-    return Header(None, alias="Prefer", max_length=200, description=PREFER_HELP)
-
-
-@router.post(
-    "/images",
-    tags=TAGS,
-    response=SUBMITTED,
-    auth=scoped(Scope.GENERATE),
-    openapi_extra=SUBMITTED_EXTRA,
-    summary="Generate images from a prompt",
-)
+@_creates_job("/images", summary="Generate images from a prompt")
 def create_images(
     request,
     response: HttpResponse,
@@ -170,26 +165,19 @@ def create_images(
         reference = get_object_or_404(
             Output, pk=reference_id, user=request.user, kind=OutputKind.IMAGE
         )
-    req = generation.GenerationRequest(kind=Kind.IMAGE, **fields)
+    job = generation.GenerationRequest(kind=Kind.IMAGE, **fields)
     return _submit(
         request,
         response,
-        idempotency_key,
-        req,
+        job,
+        payload=payload,
+        idempotency_key=idempotency_key,
         prefer=prefer,
-        hook=payload,
         source_output=reference,
     )
 
 
-@router.post(
-    "/images/{image_id}/edits",
-    tags=TAGS,
-    response=SUBMITTED,
-    auth=scoped(Scope.GENERATE),
-    openapi_extra=SUBMITTED_EXTRA,
-    summary="Edit one of your images",
-)
+@_creates_job("/images/{image_id}/edits", summary="Edit one of your images")
 def create_edit(
     request,
     response: HttpResponse,
@@ -199,30 +187,23 @@ def create_edit(
     prefer: str | None = _prefer_header(),
 ):
     source = get_object_or_404(Output, pk=image_id, user=request.user, kind=OutputKind.IMAGE)
-    req = generation.GenerationRequest(
+    job = generation.GenerationRequest(
         kind=Kind.EDIT, prompt=payload.prompt, edit_operation=payload.operation
     )
     mask = decode_base64_image(payload.mask, field="mask") if payload.mask else None
     return _submit(
         request,
         response,
-        idempotency_key,
-        req,
+        job,
+        payload=payload,
+        idempotency_key=idempotency_key,
         prefer=prefer,
-        hook=payload,
         source_output=source,
         mask_bytes=mask,
     )
 
 
-@router.post(
-    "/videos",
-    tags=TAGS,
-    response=SUBMITTED,
-    auth=scoped(Scope.GENERATE),
-    openapi_extra=SUBMITTED_EXTRA,
-    summary="Generate a short video from a prompt",
-)
+@_creates_job("/videos", summary="Generate a short video from a prompt")
 def create_video(
     request,
     response: HttpResponse,
@@ -238,14 +219,14 @@ def create_video(
         )
     source = _start_image(request, source_id) if source_id is not None else None
     source_bytes = _image_from_base64(source_text) if source_text is not None else None
-    req = generation.GenerationRequest(kind=Kind.VIDEO, **fields)
+    job = generation.GenerationRequest(kind=Kind.VIDEO, **fields)
     return _submit(
         request,
         response,
-        idempotency_key,
-        req,
+        job,
+        payload=payload,
+        idempotency_key=idempotency_key,
         prefer=prefer,
-        hook=payload,
         source_output=source,
         source_bytes=source_bytes,
     )
@@ -267,14 +248,7 @@ def _image_from_base64(text: str) -> bytes:
     return content
 
 
-@router.post(
-    "/prompts/enhance",
-    tags=TAGS,
-    response=SUBMITTED,
-    auth=scoped(Scope.GENERATE),
-    openapi_extra=SUBMITTED_EXTRA,
-    summary="Improve a prompt",
-)
+@_creates_job("/prompts/enhance", summary="Improve a prompt")
 def enhance_prompt(
     request,
     response: HttpResponse,
@@ -282,15 +256,14 @@ def enhance_prompt(
     idempotency_key: str | None = _idempotency_header(),
     prefer: str | None = _prefer_header(),
 ):
-    req = generation.GenerationRequest(kind=Kind.ENHANCE, prompt=payload.prompt)
+    job = generation.GenerationRequest(kind=Kind.ENHANCE, prompt=payload.prompt)
     return _submit(
         request,
         response,
-        idempotency_key,
-        req,
+        job,
+        payload=payload,
+        idempotency_key=idempotency_key,
         prefer=prefer,
-        rate_group=ENHANCE_GROUP,
-        rate=settings.GENERATION_ENHANCE_RATE_LIMIT,
     )
 
 

@@ -11,13 +11,14 @@ from generation.options import (
     COLORS,
     EDIT_OPERATIONS,
     MAX_COUNT,
+    PROMPT_MAX_LENGTH,
     QUALITIES,
+    SEED_MAX,
+    SEED_MIN,
     SHAPES,
     SIZES,
     STYLES,
 )
-
-PROMPT_MAX = settings.GENERATION_PROMPT_MAX_LENGTH
 
 StyleName = Literal[STYLES]
 ColorName = Literal[COLORS]
@@ -25,7 +26,7 @@ SizePx = Literal[SIZES]
 ShapeName = Literal[SHAPES]
 QualityName = Literal[QUALITIES]
 EditOperation = Literal[EDIT_OPERATIONS]
-Seed = Field(None, ge=0, le=2**32 - 1, description="Same seed, same picture.")
+Seed = Field(None, ge=SEED_MIN, le=SEED_MAX, description="Same seed, same picture.")
 
 
 def saved(name: str) -> str:
@@ -54,8 +55,8 @@ class WebhookFields(Schema):
 
 
 class ImageIn(WebhookFields):
-    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
-    negative_prompt: str = Field("", max_length=PROMPT_MAX, description="What to avoid.")
+    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX_LENGTH)
+    negative_prompt: str = Field("", max_length=PROMPT_MAX_LENGTH, description="What to avoid.")
     style: StyleName | None = Field(None, description=saved("style"))
     color: ColorName | None = Field(None, description=saved("color"))
     size: SizePx | None = Field(None, description="Pixels of the shorter side. " + saved("size"))
@@ -73,8 +74,8 @@ class ImageIn(WebhookFields):
 
 
 class VideoIn(WebhookFields):
-    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
-    negative_prompt: str = Field("", max_length=PROMPT_MAX)
+    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX_LENGTH)
+    negative_prompt: str = Field("", max_length=PROMPT_MAX_LENGTH)
     style: StyleName | None = Field(None, description=saved("style"))
     color: ColorName | None = Field(None, description=saved("color"))
     size: SizePx | None = Field(None, description="Pixels of the shorter side. " + saved("size"))
@@ -106,7 +107,7 @@ class EditIn(WebhookFields):
     )
     prompt: str = Field(
         "",
-        max_length=PROMPT_MAX,
+        max_length=PROMPT_MAX_LENGTH,
         description="The instruction for `instruct`; what to paint for `inpaint` (required).",
     )
     mask: str | None = Field(
@@ -119,7 +120,7 @@ class EditIn(WebhookFields):
 
 
 class EnhanceIn(Schema):
-    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX)
+    prompt: str = Field(..., min_length=1, max_length=PROMPT_MAX_LENGTH)
 
 
 class OutputOut(Schema):

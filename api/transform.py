@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from apikeys.exceptions import SpendCapReached
 from apikeys.models import Scope
 from billing import services as billing
 from billing.exceptions import QuotaExceeded
 from billing.models import Plan
+from core.exceptions import ApplicationError
 from generation import services as generation
 from generation.exceptions import InvalidRequest
 from generation.models import Kind, Output, Status, Via
-from generation.options import SIZES, nearest_color, nearest_style
-from generation.ratelimits import RateLimited, check_generation_rate
+from generation.options import FREE_TEXT_MAX_LENGTH, SIZES, nearest_color, nearest_style
+from generation.ratelimits import check_generation_rate
 from generation.responses import output_file_response
 
 from .auth import authenticate_key
@@ -30,7 +30,6 @@ from .waiting import budget, job_wait
 
 FILE_SALT = "api.transform.file"
 ORIGINAL_COUNT = 2  # the original made two images per request
-FREE_TEXT_LIMIT = 100
 
 
 @csrf_exempt
@@ -43,18 +42,14 @@ def transform(request):
         job = generation.generation_submit(
             user=request.user, request=job_request, via=Via.API, api_key=request.api_key
         )
-    except ApiError as error:
-        return _error(error.status, error.message, retry_after=error.retry_after)
-    except RateLimited as limited:
-        return _error(429, limited.message, retry_after=limited.retry_after)
-    except InvalidRequest as invalid:
+    except InvalidRequest as invalid:  # the original's 400, naming the field
         return _error(400, invalid.message, field=invalid.field)
+    except QuotaExceeded:  # the original's answer, kept for its clients
+        return _answer(request, {"quota_exceeded": True}, status=403)
+    except ApplicationError as refused:
+        return _error(refused.status, refused.message, headers=refused.headers)
     except RequestDataTooBig:
         return _error(413, request_too_large_message())
-    except SpendCapReached as capped:
-        return _error(402, str(capped))
-    except QuotaExceeded:
-        return _answer(request, {"quota_exceeded": True}, status=403)
     with budget.slot() as may_wait:
         if may_wait:
             job_wait(job, seconds=settings.TRANSFORM_WAIT_SECONDS)
@@ -101,8 +96,10 @@ def _job_request(fields: dict) -> generation.GenerationRequest:
     style = _text(fields, "style", "art style")
     color = _text(fields, "color", "vibrant colors")
     for name, value in (("style", style), ("color", color)):
-        if len(value) > FREE_TEXT_LIMIT:
-            raise InvalidRequest(f"{name} is limited to {FREE_TEXT_LIMIT} characters.", field=name)
+        if len(value) > FREE_TEXT_MAX_LENGTH:
+            raise InvalidRequest(
+                f"{name} is limited to {FREE_TEXT_MAX_LENGTH} characters.", field=name
+            )
     if not prompt.strip():
         raise InvalidRequest("Write a prompt first.", field="prompt")
     return generation.GenerationRequest(
@@ -158,8 +155,5 @@ def _answer(request, body: dict, *, status: int) -> JsonResponse:
     return JsonResponse({**body, "is_premium": is_premium}, status=status)
 
 
-def _error(status: int, message: str, *, field=None, retry_after=None) -> JsonResponse:
-    response = JsonResponse({"error": message, "field": field}, status=status)
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
+def _error(status: int, message: str, *, field=None, headers=None) -> JsonResponse:
+    return JsonResponse({"error": message, "field": field}, status=status, headers=headers)

@@ -2,9 +2,14 @@
 
 from datetime import datetime
 
+from core.exceptions import ApplicationError
 
-class SpendCapReached(Exception):
+
+class SpendCapReached(ApplicationError):
     """A job would take a key past its monthly credit cap."""
+
+    status = 402
+    code = "spend_cap_reached"
 
     def __init__(self, *, cap: int, spent: int, cost: int, resets_at: datetime):
         self.cap = cap
@@ -13,7 +18,8 @@ class SpendCapReached(Exception):
         self.resets_at = resets_at
         super().__init__(
             f"This key's monthly cap of {cap} credits is reached ({spent} spent this month, "
-            f"this job costs {cost}). It resets at {resets_at:%Y-%m-%d %H:%M} UTC."
+            f"this job costs {cost}). It resets at {resets_at:%Y-%m-%d %H:%M} UTC.",
+            extra={"cap": cap, "spent": spent, "resets_at": resets_at.isoformat()},
         )
 
 

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.exceptions import ApplicationError
+
 from .exceptions import InvalidScopes
 from .models import ApiKey, IdempotencyRecord, Scope, all_scopes
 
@@ -115,8 +117,11 @@ def api_key_revoke(*, api_key_id: int, user=None) -> ApiKey:
 # --- Idempotency ---------------------------------------------------------------
 
 
-class IdempotencyConflict(Exception):
+class IdempotencyConflict(ApplicationError):
     """The key was used before with a different request."""
+
+    status = 409
+    code = "idempotency_conflict"
 
 
 @dataclass(frozen=True)

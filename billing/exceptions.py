@@ -2,12 +2,17 @@
 
 from django.conf import settings
 
+from core.exceptions import ApplicationError
 
-class BillingError(Exception):
+
+class BillingError(ApplicationError):
     """Base for every refusal billing makes; `str(exc)` is safe to show to the user."""
 
 
 class QuotaExceeded(BillingError):
+    status = 402
+    code = "quota_exhausted"
+
     def __init__(self, *, balance: int, needed: int, plan: str):
         self.balance = balance
         self.needed = needed

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
+
+from core.ratelimits import RateLimited, rate_limit
 
 from . import services
 from .exceptions import BillingError
@@ -69,10 +70,11 @@ def premium(request):
 @require_POST
 def order_create(request):
     """Create the Razorpay order for the page's Checkout; the amount comes from settings."""
-    retry_after = _order_rate_limited(request)
-    if retry_after:
+    try:
+        _check_order_rate(request)
+    except RateLimited as limited:
         response = JsonResponse({"error": "Too many payment attempts. Try again soon."}, status=429)
-        response["Retry-After"] = str(retry_after)
+        response["Retry-After"] = str(limited.retry_after)
         return response
     try:
         payment = services.payment_start(user=request.user)
@@ -90,19 +92,16 @@ def order_create(request):
     )
 
 
-def _order_rate_limited(request) -> int | None:
-    """Seconds to wait when this user has asked for too many orders: each one calls Razorpay."""
-    usage = get_usage(
+def _check_order_rate(request) -> None:
+    """Each order this user asks for calls Razorpay: raise RateLimited past the limit."""
+    rate_limit(
         request,
         group="billing.order_create",
         key="user",
         rate=settings.PAYMENT_ORDER_RATE_LIMIT,
+        allowed="start {count} payments",
         method=["POST"],
-        increment=True,
     )
-    if usage and usage["should_limit"]:
-        return int(usage["time_left"]) or 1
-    return None
 
 
 @login_required

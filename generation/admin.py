@@ -5,11 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 
-from billing.exceptions import QuotaExceeded
 from core.admin_lists import LargeTableAdmin, recent_values_filter
+from core.exceptions import ApplicationError
 
 from . import services
-from .exceptions import InvalidRequest, JobStateConflict
 from .models import Generation, Image, Output, RefusedPrompt, ReplicateWebhookEvent, Video
 
 
@@ -131,8 +130,8 @@ class GenerationAdmin(LargeTableAdmin):
         for job in queryset.select_related("user"):
             try:
                 operation(generation=job)
-            except (JobStateConflict, QuotaExceeded, InvalidRequest) as error:
-                refused[str(error)].append(f"#{job.pk}")
+            except ApplicationError as error:
+                refused[error.message].append(f"#{job.pk}")
             else:
                 self.log_change(request, job, done)
                 changed += 1

@@ -1,7 +1,6 @@
 import contextlib
 
 from django import forms
-from django.conf import settings
 
 from .models import Kind, OutputKind, search_words
 from .options import (
@@ -10,7 +9,10 @@ from .options import (
     DEFAULT_SIZE,
     EDIT_OPERATION_LABELS,
     MAX_COUNT,
+    PROMPT_MAX_LENGTH,
     QUALITIES,
+    SEED_MAX,
+    SEED_MIN,
     SHAPES,
     SIZES,
     STYLES,
@@ -38,12 +40,12 @@ class GenerateForm(forms.Form):
         widget=forms.HiddenInput,
     )
     prompt = forms.CharField(
-        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        max_length=PROMPT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "A fox reading a map, at dawn"}),
     )
     negative_prompt = forms.CharField(
         required=False,
-        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        max_length=PROMPT_MAX_LENGTH,
         label="Avoid (optional)",
         widget=forms.TextInput(attrs={"placeholder": "blurry, text"}),
     )
@@ -60,7 +62,7 @@ class GenerateForm(forms.Form):
     count = forms.TypedChoiceField(
         choices=[(n, str(n)) for n in range(1, MAX_COUNT + 1)], coerce=int, initial=2
     )
-    seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1)
+    seed = forms.IntegerField(required=False, min_value=SEED_MIN, max_value=SEED_MAX)
     # A picture may start from a reference image: one from the gallery, or an upload.
     reference_output = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     reference_upload = forms.FileField(required=False, label="Start from an image (optional)")
@@ -98,7 +100,7 @@ class EditForm(forms.Form):
     edit_operation = forms.ChoiceField(choices=EDIT_OPERATION_LABELS.items(), label="Edit")
     prompt = forms.CharField(
         required=False,
-        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        max_length=PROMPT_MAX_LENGTH,
         label="Instruction, or what to paint in the mask",
         widget=forms.TextInput(attrs={"placeholder": "make it night time"}),
     )
@@ -125,7 +127,7 @@ class AnimateForm(forms.Form):
     """Animate an image of the gallery: the video starts from it."""
 
     prompt = forms.CharField(
-        max_length=settings.GENERATION_PROMPT_MAX_LENGTH,
+        max_length=PROMPT_MAX_LENGTH,
         label="What happens",
         widget=forms.TextInput(attrs={"placeholder": "the leaves drift in the wind"}),
     )
@@ -141,7 +143,7 @@ class AnimateForm(forms.Form):
 
 
 class EnhanceForm(forms.Form):
-    prompt = forms.CharField(max_length=settings.GENERATION_PROMPT_MAX_LENGTH)
+    prompt = forms.CharField(max_length=PROMPT_MAX_LENGTH)
 
 
 class GallerySearchForm(forms.Form):

@@ -2,6 +2,8 @@
 user can ask for, and the words a model is given for each. Forms, the API schema,
 validation and both providers read them from here."""
 
+from django.conf import settings
+
 # Ours, then the original service's own choices (its "photo realistic", "water" and
 # "cartoon" are our photo, watercolor and cartoon).
 STYLES = (
@@ -19,6 +21,13 @@ SHAPES = ("square", "portrait", "landscape")
 QUALITIES = ("standard", "high", "best")
 DEFAULT_QUALITY = "best"  # the model's own default number of steps
 MAX_COUNT = 4
+# The longest prompt (and negative prompt) a request may carry, in characters.
+PROMPT_MAX_LENGTH = settings.GENERATION_PROMPT_MAX_LENGTH
+# The seeds the models take: an unsigned 32-bit number.
+SEED_MIN = 0
+SEED_MAX = 2**32 - 1
+# The original service's free-text style and colour, in characters.
+FREE_TEXT_MAX_LENGTH = 100
 # "instruct" carries a free-text instruction in the prompt; only remote models follow it.
 # "inpaint" repaints the white area of a mask (a PNG the size of the image) after the prompt.
 EDIT_OPERATIONS = ("cartoonify", "grayscale", "sepia", "upscale", "instruct", "inpaint")

@@ -1,61 +1,25 @@
-"""The hourly generation limit, counted per user in the shared cache across web and API."""
+"""The hourly generation limits, counted per user in the shared cache across web and API."""
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
 
-GROUP = "generation.submit"
-ENHANCE_GROUP = "generation.enhance"
+from core.ratelimits import rate_limit
 
+from .models import Kind
 
-PERIODS = {"s": "a second", "m": "a minute", "h": "an hour", "d": "a day"}
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: int, rate: str, *, allowed: str = "start {count} generations"):
-        super().__init__(retry_after)
-        self.retry_after = retry_after  # seconds
-        self.rate = rate
-        self.allowed = allowed  # what the rate allows, with {count}
-
-    def __str__(self) -> str:
-        return self.message
-
-    @property
-    def message(self) -> str:
-        minutes = max(1, round(self.retry_after / 60))
-        unit = "minute" if minutes == 1 else "minutes"
-        count, _, period = self.rate.partition("/")
-        per = PERIODS.get(period[-1:], f"per {period}")
-        allowed = self.allowed.format(count=count)
-        return f"You can {allowed} {per}. Try again in {minutes} {unit}."
+# The counter's group, the setting holding its rate, and what that rate allows.
+SUBMIT_LIMIT = ("generation.submit", "GENERATION_RATE_LIMIT", "start {count} generations")
+# Prompt enhancement is free, so it has a budget of its own.
+ENHANCE_LIMIT = ("generation.enhance", "GENERATION_ENHANCE_RATE_LIMIT", "improve {count} prompts")
 
 
-def check_generation_rate(
-    request,
-    *,
-    group: str = GROUP,
-    rate: str | None = None,
-    allowed: str = "start {count} generations",
-) -> None:
-    """Count one generation request for request.user; raise RateLimited over the limit."""
-    rate = rate or settings.GENERATION_RATE_LIMIT
-    usage = get_usage(
+def check_generation_rate(request, *, kind: str = Kind.IMAGE) -> None:
+    """Count one request for a `kind` job by request.user; raise RateLimited over the limit."""
+    group, setting, allowed = ENHANCE_LIMIT if kind == Kind.ENHANCE else SUBMIT_LIMIT
+    rate_limit(
         request,
         group=group,
-        key=lambda group, request: str(request.user.pk),
-        rate=rate,
+        key="user",
+        rate=getattr(settings, setting),
+        allowed=allowed,
         method=["POST"],
-        increment=True,
-    )
-    if usage and usage["should_limit"]:
-        raise RateLimited(retry_after=int(usage["time_left"]) or 1, rate=rate, allowed=allowed)
-
-
-def check_enhance_rate(request) -> None:
-    """Prompt enhancement is free, so it has a budget of its own."""
-    check_generation_rate(
-        request,
-        group=ENHANCE_GROUP,
-        rate=settings.GENERATION_ENHANCE_RATE_LIMIT,
-        allowed="improve {count} prompts",
     )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
-from billing.services import QuotaExceeded
+from core.exceptions import ApplicationError
 from core.staff_pages import staff_view
 
 from . import services
@@ -15,8 +15,9 @@ from .exceptions import InvalidRequest, JobStateConflict
 from .forms import AnimateForm, EditForm, EnhanceForm, GallerySearchForm, GenerateForm
 from .gallery_cache import gallery_version
 from .models import Generation, Image, Kind, Output, Preferences, Status
+from .options import PROMPT_MAX_LENGTH
 from .pagination import KeysetPage
-from .ratelimits import RateLimited, check_enhance_rate, check_generation_rate
+from .ratelimits import check_generation_rate
 from .responses import output_file_response
 from .uploads import read_uploaded_image
 
@@ -122,28 +123,29 @@ def edit_upload(request):
 
 def _submit(request, form, submit, composer_form=None, edit_form=None):
     """Shared by every form that starts a job: rate limit, validate, submit, answer."""
-    status, error, retry_after = 400, "", None
+    status, error, headers = 400, "", {}
     try:
         # Only well-formed requests count against the hourly limit, as in the API.
         if form.is_valid():
             check_generation_rate(request)
             job = submit()
             return _job_started(request, job, form)
-    except RateLimited as limited:
-        status, error, retry_after = 429, limited.message, limited.retry_after
-    except QuotaExceeded as exhausted:
-        status, error = 402, str(exhausted)
-    except InvalidRequest as invalid:
+    except InvalidRequest as invalid:  # a form to fix: 400, as for the form's own errors
         form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+    except ApplicationError as refused:
+        status, error, headers = refused.status, refused.message, refused.headers
     context = _composer_context(request, composer_form or form, edit_form, error)
     template = (
         "generation/partials/composer.html" if _is_htmx(request) else "generation/generate.html"
     )
     if not _is_htmx(request):
         context["jobs"] = Generation.objects.for_user(request.user)[:RECENT_JOBS]
-    response = render(request, template, context, status=status)
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
+    return _with_headers(render(request, template, context, status=status), headers)
+
+
+def _with_headers(response, headers: dict):
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 
@@ -163,23 +165,19 @@ def _job_started(request, job, form):
 def enhance(request):
     form = EnhanceForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "generation/partials/prompt_field.html",
-            {"prompt": request.POST.get("prompt", ""), "error": "Write a prompt to enhance."},
-            status=400,
-        )
+        context = {"prompt": request.POST.get("prompt", ""), "error": "Write a prompt to enhance."}
+        return _prompt_field(request, context, status=400)
+    prompt = form.cleaned_data["prompt"]
     try:
-        check_enhance_rate(request)
+        check_generation_rate(request, kind=Kind.ENHANCE)
         job = services.generation_submit(
-            user=request.user,
-            request=services.GenerationRequest(
-                kind=Kind.ENHANCE, prompt=form.cleaned_data["prompt"]
-            ),
+            user=request.user, request=services.GenerationRequest(kind=Kind.ENHANCE, prompt=prompt)
         )
-    except (RateLimited, QuotaExceeded, InvalidRequest) as error:
-        context = {"prompt": form.cleaned_data["prompt"], "error": str(error)}
-        return render(request, "generation/partials/prompt_field.html", context, status=400)
+    except ApplicationError as refused:
+        # Bad input is a field to fix (400, as a form); other refusals answer their status.
+        status = 400 if isinstance(refused, InvalidRequest) else refused.status
+        response = _prompt_field(request, {"prompt": prompt, "error": refused.message}, status)
+        return _with_headers(response, refused.headers)
     return _enhanced_field(request, job)
 
 
@@ -195,7 +193,12 @@ def _enhanced_field(request, job):
     context = {"prompt": job.result_text or job.prompt, "job": job}
     if job.status == Status.FAILED:
         context["error"] = job.error
-    return render(request, "generation/partials/prompt_field.html", context)
+    return _prompt_field(request, context)
+
+
+def _prompt_field(request, context: dict, status: int = 200):
+    context = {**context, "max_length": PROMPT_MAX_LENGTH}
+    return render(request, "generation/partials/prompt_field.html", context, status=status)
 
 
 @login_required
@@ -240,8 +243,8 @@ def job_retry(request, pk):
     try:
         check_generation_rate(request)
         services.generation_retry(generation=job)
-    except (JobStateConflict, RateLimited, QuotaExceeded, InvalidRequest) as refused:
-        messages.error(request, str(refused))
+    except ApplicationError as refused:
+        messages.error(request, refused.message)
     else:
         messages.success(request, "Queued again.")
     return redirect("generation:jobs")
@@ -384,17 +387,14 @@ def _submit_for_output(request, form, submit, *, queued: str) -> int | None:
             submit()
             messages.success(request, queued)
             return None
-    except RateLimited as limited:
-        messages.error(request, str(limited))
-        return 429
-    except QuotaExceeded as exhausted:
-        messages.error(request, str(exhausted))
-        return 402
     except InvalidRequest as invalid:
         if invalid.field in form.fields:
             form.add_error(invalid.field, invalid.message)
         else:  # about the output itself (a video cannot be animated): the page says it
             messages.error(request, invalid.message)
+    except ApplicationError as refused:
+        messages.error(request, refused.message)
+        return refused.status
     return 400
 
 

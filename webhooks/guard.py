@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from core.exceptions import ApplicationError
+
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -28,10 +30,12 @@ NAT64_AND_SIIT = [
 IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
 
-class WebhookRefused(Exception):
+class WebhookRefused(ApplicationError):
+    status = 422
+    code = "webhook_refused"
+
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, extra={"errors": [{"field": "webhook", "message": message}]})
 
 
 @dataclass(frozen=True)

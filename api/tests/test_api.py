@@ -213,7 +213,7 @@ def test_me_shows_plan_credits_and_the_masked_key(api, new_key, user):
     assert body["api_key"] == new_key.api_key.masked
 
 
-def test_quota_is_shared_with_the_web_and_exhaustion_is_a_403(api, client, user):
+def test_quota_is_shared_with_the_web_and_exhaustion_is_a_402_on_both(api, client, user):
     client.force_login(user)
     form = {"kind": "image", "prompt": "x", "style": "cartoon", "color": "vibrant", "size": 512}
     for _ in range(3):
@@ -223,7 +223,7 @@ def test_quota_is_shared_with_the_web_and_exhaustion_is_a_403(api, client, user)
 
     response = api.post("/images", IMAGE)
 
-    assert response.status_code == 403
+    assert response.status_code == 402
     assert response.json()["code"] == "quota_exhausted"
     assert "Upgrade to premium" in response.json()["message"]
     assert client.post(reverse("generation:generate"), {**form, "count": 1}).status_code == 402
@@ -244,6 +244,17 @@ def test_the_hourly_generation_limit_is_shared_with_the_web(api, client, user, s
     assert int(response["Retry-After"]) > 0
     assert client.post(reverse("generation:generate"), {**form, "count": 1}).status_code == 429
     assert Generation.objects.count() == 3
+
+
+def test_enhancing_has_an_hourly_limit_of_its_own(api, settings):
+    settings.GENERATION_ENHANCE_RATE_LIMIT = "1/h"
+    assert api.post("/prompts/enhance", {"prompt": "a cat"}).status_code == 202
+
+    limited = api.post("/prompts/enhance", {"prompt": "a dog"})
+
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert limited.json()["message"].startswith("You can improve 1 prompts an hour.")
+    assert api.post("/images", IMAGE).status_code == 202
 
 
 def test_each_key_has_its_own_request_limit(make_api, user, settings):

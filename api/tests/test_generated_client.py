@@ -14,6 +14,7 @@ import yaml
 from django.urls import reverse
 
 from apikeys import services
+from billing import services as billing
 from generation.models import Output
 from testing.processes import wait_until
 from testing.webhook_receiver import WebhookReceiver, replicate_style_valid
@@ -139,3 +140,7 @@ def test_refusals_parse_into_the_schemas_error_models(generated, live_server, us
     assert capped_answer.status_code == 402
     assert isinstance(capped_answer.parsed, models.SpendCapOut)
     assert capped_answer.parsed.cap == 0 and capped_answer.parsed.resets_at.day == 1
+    billing.credits_adjust(user=user, amount=-5, reason="test", created_by=None)
+    exhausted = create(services.api_key_create(user=user, name="writer").plaintext)
+    assert exhausted.status_code == 402 and isinstance(exhausted.parsed, models.ErrorOut)
+    assert exhausted.parsed.code == "quota_exhausted"

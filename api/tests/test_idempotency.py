@@ -45,7 +45,7 @@ def test_reusing_a_key_with_another_body_is_a_409(api):
 def test_a_refused_request_is_not_stored_so_its_retry_runs(api, user):
     billing.credits_adjust(user=user, amount=-5, reason="test", created_by=None)
     refused = api.post("/images", IMAGE, headers={"Idempotency-Key": "later"})
-    assert refused.status_code == 403
+    assert refused.status_code == 402
     billing.credits_grant(user=user, amount=5, reason="test", reference="test")
 
     retry = api.post("/images", IMAGE, headers={"Idempotency-Key": "later"})

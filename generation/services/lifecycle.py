@@ -21,7 +21,7 @@ from core.object_storage import STORAGE_ERRORS
 from ..exceptions import JobStateConflict, StorageUnavailable
 from ..gallery_cache import gallery_changed
 from ..models import Generation, Kind, Output, OutputKind, Status, output_upload_to
-from ..options import COLORS, STYLES
+from ..options import COLORS, PROMPT_MAX_LENGTH, STYLES
 from ..providers import (
     GenerationSpec,
     Outcome,
@@ -216,7 +216,7 @@ def _record_success(generation_id: int, outputs: list[Output], text: str) -> boo
     Output.objects.bulk_create(outputs)
     transaction.on_commit(lambda: gallery_changed(generation.user_id))
     generation.status = Status.SUCCEEDED
-    generation.result_text = text[: settings.GENERATION_PROMPT_MAX_LENGTH]
+    generation.result_text = text[:PROMPT_MAX_LENGTH]
     generation.finished_at = timezone.now()
     generation.progress = 100
     generation.save(update_fields=["status", "result_text", "finished_at", "progress"])

@@ -19,7 +19,10 @@ from ..options import (
     DEFAULT_SIZE,
     EDIT_OPERATIONS,
     MAX_COUNT,
+    PROMPT_MAX_LENGTH,
     QUALITIES,
+    SEED_MAX,
+    SEED_MIN,
     SHAPES,
     SIZES,
     STYLES,
@@ -55,13 +58,13 @@ class GenerationRequest:
 
 def validate_request(request: GenerationRequest) -> None:
     prompt = request.prompt.strip()
-    limit = settings.GENERATION_PROMPT_MAX_LENGTH
     if request.kind not in Kind.values:
         raise InvalidRequest(f"Unknown kind “{request.kind}”.", field="kind")
     if request.kind != Kind.EDIT and not prompt:
         raise InvalidRequest("Write a prompt first.", field="prompt")
-    if len(prompt) > limit or len(request.negative_prompt) > limit:
-        raise InvalidRequest(f"Prompts are limited to {limit} characters.", field="prompt")
+    if max(len(prompt), len(request.negative_prompt)) > PROMPT_MAX_LENGTH:
+        message = f"Prompts are limited to {PROMPT_MAX_LENGTH} characters."
+        raise InvalidRequest(message, field="prompt")
     if _has_control_characters(prompt + request.negative_prompt):
         raise InvalidRequest("The prompt contains characters we can't use.", field="prompt")
     if request.style not in STYLES:
@@ -76,8 +79,8 @@ def validate_request(request: GenerationRequest) -> None:
         raise InvalidRequest(f"Size must be one of {', '.join(map(str, SIZES))}.", field="size")
     if not 1 <= request.count <= MAX_COUNT:
         raise InvalidRequest(f"Count must be between 1 and {MAX_COUNT}.", field="count")
-    if request.seed is not None and not 0 <= request.seed < 2**32:
-        raise InvalidRequest("The seed must be between 0 and 4294967295.", field="seed")
+    if request.seed is not None and not SEED_MIN <= request.seed <= SEED_MAX:
+        raise InvalidRequest(f"The seed must be between {SEED_MIN} and {SEED_MAX}.", field="seed")
     if request.kind == Kind.EDIT and request.edit_operation not in EDIT_OPERATIONS:
         raise InvalidRequest("Choose an edit operation.", field="edit_operation")
     if request.kind == Kind.EDIT and request.edit_operation == "inpaint" and not prompt:

@@ -115,6 +115,19 @@ def test_upload_edit_makes_a_grayscale_copy_of_the_uploaded_image(
     assert job.outputs.get().width == 80
 
 
+def test_enhancing_past_its_limit_is_a_429_saying_when_to_retry(signed_in, settings):
+    settings.GENERATION_ENHANCE_RATE_LIMIT = "1/h"
+    url = reverse("generation:enhance")
+    first = signed_in.post(url, {"prompt": "a cat"}, headers={"HX-Request": "true"})
+    assert first.status_code == 200
+
+    response = signed_in.post(url, {"prompt": "a dog"}, headers={"HX-Request": "true"})
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "You can improve 1 prompts an hour. Try again in" in response.content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_enhance_rewrites_the_prompt_in_place(signed_in):
     response = signed_in.post(

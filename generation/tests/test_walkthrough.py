@@ -4,8 +4,8 @@ that came too late said on the card, and the offline renderer named where output
 import pytest
 from django.urls import reverse
 
+from core.ratelimits import RateLimited
 from generation.models import Kind, Status
-from generation.ratelimits import RateLimited
 from generation.tests.factories import GenerationFactory, OutputFactory
 from testing.forms import generator_form
 
