@@ -34,6 +34,9 @@ def test_a_phone_user_makes_pictures_and_finds_them_by_two_words(phone, user, pa
     expect(job.get_by_test_id("job-status")).to_have_text("Succeeded")
     expect(job.get_by_test_id("result")).to_have_count(2)
     expect(job.get_by_role("button", name="Cancel")).to_have_count(0)
+    for picture in job.get_by_test_id("result").locator("img").all():
+        picture.scroll_into_view_if_needed()  # results load lazily: the screenshot shows them
+        expect(picture).to_have_js_property("complete", True)
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=ARTIFACTS / "readme-generator.png", full_page=True)
 
