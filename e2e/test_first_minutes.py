@@ -191,3 +191,36 @@ def test_gallery_tiles_favourite_and_delete_in_place(page, user, password):
     expect(page.get_by_test_id("gallery-item")).to_have_count(1)
     page.goto(reverse("generation:gallery") + "?favorites=on")
     expect(page.get_by_test_id("gallery-item")).to_have_count(1)
+
+
+def test_a_phone_offers_its_share_sheet_with_the_share_address(
+    browser, live_server, user, password
+):
+    output = OutputFactory(generation__user=user)
+    context = browser.new_context(base_url=live_server.url, is_mobile=True, has_touch=True)
+    # Chromium here has no share sheet: a stand-in records what the page would hand it.
+    context.add_init_script(
+        "navigator.share = (data) => { window.sharedWith = data; return Promise.resolve(); };"
+    )
+    page = context.new_page()
+    try:
+        log_in(page, user.email, password)
+        page.goto(reverse("generation:output_detail", args=[output.pk]))
+        page.get_by_test_id("share").click()
+        page.get_by_role("button", name="Share…").click()
+        page.wait_for_function("window.sharedWith !== undefined")
+        shared = page.evaluate("window.sharedWith")
+        assert shared["url"] == page.get_by_test_id("share-link").text_content().strip()
+        assert shared["title"] == "A picture made with Cartonify"
+    finally:
+        context.close()
+
+
+def test_without_a_share_sheet_the_button_stays_hidden(page, user, password):
+    output = OutputFactory(generation__user=user)
+    log_in(page, user.email, password)
+    page.goto(reverse("generation:output_detail", args=[output.pk]))
+    page.get_by_test_id("share").click()
+    expect(page.get_by_test_id("copy-link")).to_be_visible()
+    assert page.evaluate("navigator.share === undefined")
+    expect(page.get_by_test_id("native-share")).to_be_hidden()
