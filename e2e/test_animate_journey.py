@@ -34,7 +34,7 @@ def test_a_user_animates_an_image_into_a_video_that_lands_in_the_gallery(
     job = page.locator("article.job").first
     expect(job.get_by_test_id("job-status")).to_have_text("Succeeded")
     expect(job.get_by_test_id("animation-caption")).to_have_text(f"Animated from image #{still.pk}")
-    expect(job.locator(".thumbs img")).to_have_count(1)
+    expect(job.get_by_test_id("result")).to_have_count(1)
     video = Generation.objects.get(kind=Kind.VIDEO)
     assert video.status == Status.SUCCEEDED and video.source_output == still
     assert video.prompt == "a lighthouse at dusk"

@@ -28,5 +28,5 @@ def test_the_card_after_generate_shows_the_finished_job_and_offers_no_cancel(
     expect(card).to_have_attribute("data-status", Status.SUCCEEDED)
     expect(card.get_by_test_id("job-status")).to_have_text("Succeeded")
     expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
-    expect(card.locator(".thumbs img")).to_have_count(2)
+    expect(card.get_by_test_id("result")).to_have_count(2)
     expect(page.get_by_test_id("credits")).to_contain_text("4")

@@ -13,7 +13,7 @@ def test_generate_two_images_curate_them_and_find_the_favourite(page, user, pass
 
     job = page.locator("article.job").first
     expect(job.get_by_test_id("job-status")).to_have_text("Succeeded")
-    expect(job.locator(".thumbs img")).to_have_count(2)
+    expect(job.get_by_test_id("result")).to_have_count(2)
     expect(page.get_by_test_id("credits")).to_contain_text("4")
     page.screenshot(path=tmp_path / "generated.png", full_page=True)
 
@@ -21,12 +21,12 @@ def test_generate_two_images_curate_them_and_find_the_favourite(page, user, pass
     tiles = page.get_by_test_id("gallery-item")
     expect(tiles).to_have_count(2)
 
-    tiles.nth(0).locator("a").click()
+    tiles.nth(0).locator("a").first.click()
     page.get_by_test_id("favorite").click()
     expect(page.get_by_test_id("favorite")).to_contain_text("★ Favourite")
 
     page.get_by_role("link", name="Gallery").click()
-    tiles.nth(1).locator("a").click()
+    tiles.nth(1).locator("a").first.click()
     page.get_by_role("link", name="Delete").click()
     page.get_by_test_id("confirm-delete").click()
     expect(page.get_by_text("Deleted.")).to_be_visible()

@@ -37,7 +37,7 @@ def test_a_card_follows_its_job_to_the_end_and_stops_polling(page, user, passwor
         expect(card.get_by_test_id("job-status")).to_have_text("Succeeded")
     assert len(polls) <= 2  # the one under way, then the next
     expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
-    expect(card.locator(".thumbs img")).to_have_count(1)
+    expect(card.get_by_test_id("result")).to_have_count(1)
     # htmx polls while the card carries its trigger; the finished card has none.
     expect(card).not_to_have_attribute("hx-trigger", re.compile("every"))
 

@@ -32,8 +32,11 @@ def test_a_phone_user_makes_pictures_and_finds_them_by_two_words(phone, user, pa
     phone.get_by_test_id("generate").click()
     job = phone.locator("article.job").first
     expect(job.get_by_test_id("job-status")).to_have_text("Succeeded")
-    expect(job.locator(".thumbs img")).to_have_count(2)
+    expect(job.get_by_test_id("result")).to_have_count(2)
     expect(job.get_by_role("button", name="Cancel")).to_have_count(0)
+    for picture in job.get_by_test_id("result").locator("img").all():
+        picture.scroll_into_view_if_needed()  # results load lazily: the screenshot shows them
+        expect(picture).to_have_js_property("complete", True)
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=ARTIFACTS / "readme-generator.png", full_page=True)
 

@@ -69,6 +69,11 @@ class GenerationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def with_pictures(self):
+        """Jobs that make pictures or videos: a prompt enhancement only fills the prompt
+        field, so the job lists leave it out."""
+        return self.exclude(kind=Kind.ENHANCE)
+
     def charged(self):
         """Jobs whose credits stay spent: failed and canceled jobs are refunded."""
         return self.exclude(status__in=Generation.REFUNDED)
@@ -275,6 +280,31 @@ class Generation(models.Model):
     @property
     def shows_progress(self) -> bool:
         return self.status == Status.RUNNING and self.progress is not None
+
+    @property
+    def outputs_shown(self) -> int:
+        """How many pictures its card counts: those on their way while it works, those
+        still kept once it is done (the owner may delete some)."""
+        if self.status == Status.SUCCEEDED:
+            return len(self.outputs.all())  # all(): a prefetched list is used as it is
+        return self.count  # a video's is 1 whatever was asked (GenerationRequest.outputs)
+
+    @property
+    def elapsed_seconds(self) -> int:
+        """How long the job has waited and run so far, or took in all once finished."""
+        end = self.finished_at or timezone.now()
+        return max(0, int((end - self.created_at).total_seconds()))
+
+    @property
+    def placeholders(self) -> range:
+        """One placeholder tile per picture on its way."""
+        return range(self.count)
+
+    @property
+    def elapsed_label(self) -> str:
+        """The elapsed time as a waiting card shows it: "8 s", "2 min 05 s"."""
+        minutes, seconds = divmod(self.elapsed_seconds, 60)
+        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
     @property
     def reference(self) -> str:

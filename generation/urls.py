@@ -5,6 +5,7 @@ from . import replicate_callbacks, views
 app_name = "generation"
 
 urlpatterns = [
+    path("start/", views.start, name="start"),
     path("generate/", views.generate, name="generate"),
     path("generate/edit/", views.edit_upload, name="edit_upload"),
     path("generate/enhance/", views.enhance, name="enhance"),

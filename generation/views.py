@@ -1,9 +1,13 @@
 """Generator, jobs and gallery pages. Thin: parse, call a service, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import services as billing
@@ -19,6 +23,7 @@ from .options import PROMPT_MAX_LENGTH
 from .pagination import KeysetPage
 from .ratelimits import check_generation_rate
 from .responses import output_file_response
+from .starters import STARTERS
 from .uploads import read_uploaded_image
 
 GALLERY_PAGE_SIZE = 24
@@ -73,12 +78,27 @@ def _composer_context(request, form, edit_form=None, error=""):
     }
 
 
+@require_GET
+def start(request):
+    """The home page's prompt box: to the generator with the prompt filled in; a visitor
+    signs up first, and the prompt travels through sign-up as the `next` address."""
+    prompt = request.GET.get("prompt", "").strip()[:PROMPT_MAX_LENGTH]
+    generator = reverse("generation:generate")
+    if prompt:
+        generator = f"{generator}?{urlencode({'prompt': prompt})}"
+    if request.user.is_authenticated:
+        return redirect(generator)
+    return redirect(f"{reverse('account_signup')}?{urlencode({'next': generator})}")
+
+
 @login_required
 def generate(request):
     if request.method != "POST":
         form = GenerateForm(initial=_initial(request))
         context = _composer_context(request, form)
-        context["jobs"] = Generation.objects.for_user(request.user)[:RECENT_JOBS]
+        context["jobs"] = _recent_jobs(request)
+        # No jobs yet: a newcomer, welcomed with starter prompts.
+        context["starters"] = STARTERS if not context["jobs"] else ()
         return render(request, "generation/generate.html", context)
     form = GenerateForm(request.POST, request.FILES)
 
@@ -93,6 +113,11 @@ def generate(request):
         )
 
     return _submit(request, form, submit)
+
+
+def _recent_jobs(request) -> list[Generation]:
+    jobs = Generation.objects.for_user(request.user).with_pictures().prefetch_related("outputs")
+    return list(jobs[:RECENT_JOBS])
 
 
 def _owned_image(request, pk: int) -> Output:
@@ -139,7 +164,7 @@ def _submit(request, form, submit, composer_form=None, edit_form=None):
         "generation/partials/composer.html" if _is_htmx(request) else "generation/generate.html"
     )
     if not _is_htmx(request):
-        context["jobs"] = Generation.objects.for_user(request.user)[:RECENT_JOBS]
+        context["jobs"] = _recent_jobs(request)
     return _with_headers(render(request, template, context, status=status), headers)
 
 
@@ -203,7 +228,9 @@ def _prompt_field(request, context: dict, status: int = 200):
 
 @login_required
 def jobs(request):
-    page = Paginator(Generation.objects.for_user(request.user).exclude(kind=Kind.ENHANCE), 20)
+    page = Paginator(
+        Generation.objects.for_user(request.user).with_pictures().prefetch_related("outputs"), 20
+    )
     return render(request, "generation/jobs.html", {"page": page.get_page(request.GET.get("page"))})
 
 
@@ -325,7 +352,9 @@ def output_favorite(request, pk):
     favorite = request.POST.get("favorite") == "1"
     output = services.output_set_favorite(output=output, favorite=favorite)
     if _is_htmx(request):
-        return render(request, "generation/partials/favorite_button.html", {"output": output})
+        on_tile = request.POST.get("on") == "tile"  # the gallery's compact switch
+        template = "tile_favorite.html" if on_tile else "favorite_button.html"
+        return render(request, f"generation/partials/{template}", {"output": output})
     return redirect("generation:output_detail", pk=output.pk)
 
 
@@ -334,6 +363,8 @@ def output_delete(request, pk):
     output = _owned_output(request, pk)
     if request.method == "POST":
         services.output_delete(output=output)
+        if _is_htmx(request):  # a gallery tile's button: the tile goes, nothing takes its place
+            return HttpResponse("")
         messages.success(request, "Deleted.")
         return redirect("generation:gallery")
     return render(request, "generation/output_confirm_delete.html", {"output": output})

@@ -78,7 +78,7 @@ class Share(models.Model):
         """What a public page and its link preview call the output."""
         if self.show_prompt:
             return self.output.generation.prompt
-        return f"A{' video' if self.is_video else 'n image'} made with Cartonify"
+        return f"A {'video' if self.is_video else 'picture'} made with Cartonify"
 
     @property
     def unshare_refusal(self) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from generation.models import Output
 from generation.pagination import KeysetPage
 from generation.responses import output_file_response
+from generation.starters import STARTERS
 
 from . import services
 from .exceptions import ShareRefused
@@ -103,7 +104,8 @@ def explore(request):
 # no-cache: a share its owner ends or staff hide leaves the page at once.
 @cache_control(no_cache=True)
 def home(request):
-    shares = []
+    shares, examples = [], ()
     if not request.user.is_authenticated:
-        shares = Share.objects.public().for_display()[:HOME_SHARES]
-    return render(request, "home.html", {"shares": shares})
+        shares = list(Share.objects.public().for_display()[:HOME_SHARES])
+        examples = () if shares else STARTERS  # the wall is never blank
+    return render(request, "home.html", {"shares": shares, "examples": examples})

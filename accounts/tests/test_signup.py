@@ -125,3 +125,21 @@ def test_passwords_are_hashed_with_argon2(make_user, settings):
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS  # the suite's is cheaper
 
     assert make_user().password.startswith("argon2$")
+
+
+def test_a_new_account_lands_on_the_generator_without_the_sign_in_banners(client):
+    sign_up(client)
+    client.get(reverse("account_email_verification_sent"))  # shows "Confirmation email sent"
+
+    response = enter_code(client, code_from_mail(mail.outbox[0]))
+
+    assert response["Location"] == reverse("generation:generate")
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="messages"' not in page and 'data-testid="welcome"' in page
+
+
+def test_an_ordinary_log_in_still_says_so(client, user, password):
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": password}, follow=True
+    )
+    assert "Successfully signed in" in response.content.decode()

@@ -26,6 +26,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+# A new account goes straight to making its first picture.
+ACCOUNT_SIGNUP_REDIRECT_URL = "generation:generate"
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

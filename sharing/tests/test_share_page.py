@@ -57,7 +57,7 @@ def test_public_page_shows_the_image_with_link_preview_tags(client, output):
     assert f'<meta property="og:image" content="{file_url}">' in page
     assert '<meta property="og:type" content="website">' in page
     assert '<meta name="twitter:card" content="summary_large_image">' in page
-    assert '<meta property="og:title" content="An image made with Cartonify">' in page
+    assert '<meta property="og:title" content="A picture made with Cartonify">' in page
     assert 'data-testid="made-with"' in page and 'href="/"' in page
 
 

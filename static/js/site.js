@@ -48,3 +48,50 @@ document.addEventListener("click", (event) => {
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", () => navigator.serviceWorker.register("/sw.js"));
 }
+
+// --- Starter prompts (a newcomer's generator): a click fills the prompt and its look. ---
+document.addEventListener("click", (event) => {
+  const starter = event.target.closest("#composer .starter");
+  if (!starter) return;
+  const form = starter.closest("#composer").querySelector("#generate-form");
+  form.querySelector("[name=style]").value = starter.dataset.style;
+  form.querySelector("[name=color]").value = starter.dataset.color;
+  const prompt = form.querySelector("#prompt");
+  prompt.value = starter.dataset.prompt;
+  prompt.focus();
+});
+
+// --- Results: a finished picture opens large in its lightbox (without JS: its page). ---
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("a[data-lightbox]");
+  if (opener && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+    event.preventDefault();
+    document.getElementById(opener.dataset.lightbox).showModal();
+    return;
+  }
+  // A click on the backdrop (the dialog itself, outside its content) closes it.
+  if (event.target.matches("dialog.lightbox[open]")) event.target.close();
+});
+
+// --- Copy and share -------------------------------------------------------------------
+// "Copy" buttons: data-copy names the element whose text goes to the clipboard.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  navigator.clipboard.writeText(source.textContent.trim()).then(() => {
+    button.textContent = "Copied";
+  });
+});
+
+// The phone's own share sheet, where the browser has one (the button stays hidden elsewhere).
+if (navigator.share) {
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-native-share]").forEach((button) => { button.hidden = false; });
+  });
+}
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-native-share]");
+  if (!button) return;
+  navigator.share({ title: button.dataset.title, url: button.dataset.url }).catch(() => {});
+});
