@@ -14,12 +14,6 @@ from generation.tests.factories import GenerationFactory, OutputFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def test_a_newcomer_gets_the_welcome_and_every_starter(signed_in):
     page = signed_in.get(reverse("generation:generate")).content.decode()
 
