@@ -20,9 +20,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # `NAME=` with nothing after it, as .env.example ships most lines, means "the default".
 env.ENVIRON = {name: value for name, value in os.environ.items() if value != ""}
 
-DEBUG = env.bool("DEBUG", default=True)
+# Three modes. DEBUG=false: production. Unset (`make run`): the embedded development
+# defaults, but with the designed 404/500 pages — Django's debug page would show a newcomer
+# every URL pattern — and tracebacks in the console. DEBUG=true: the same plus Django's
+# debug pages, as a developer who sets it expects.
+DEVELOPMENT = env.bool("DEBUG", default=None) is not False
+DEBUG = env.bool("DEBUG", default=False)
 
-if DEBUG:
+if DEVELOPMENT:
     SECRET_KEY = env("SECRET_KEY", default="django-insecure-embedded-development-key-change-me")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
@@ -30,7 +35,7 @@ else:
     SECRET_KEY = env("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names when DEBUG is off.")
+        raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names when DEBUG=false.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -208,15 +213,15 @@ MFA_TOTP_ISSUER = "Cartonify"
 
 # --- Email -------------------------------------------------------------------
 
-if "EMAIL_URL" in env or not DEBUG:
+if "EMAIL_URL" in env or not DEVELOPMENT:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Mail carries sign-up and password-reset codes: in production it must leave the machine,
 # never land in logs (console), memory or files.
-if not DEBUG and not EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+if not DEVELOPMENT and not EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     raise ImproperlyConfigured(
-        "EMAIL_URL must name a mail server (smtp://, smtp+tls://, smtp+ssl://) when DEBUG is off."
+        "EMAIL_URL must name a mail server (smtp://, smtp+tls://, smtp+ssl://) when DEBUG=false."
     )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cartonify <no-reply@cartonify.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -230,7 +235,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Hashed, compressed static names need a collectstatic run; off for dev and tests.
-STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEVELOPMENT)
+# In development WhiteNoise serves the source folders, fresh on every request, whatever DEBUG.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEVELOPMENT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -349,7 +356,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
