@@ -3,11 +3,10 @@
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
+from cartonify.rates import rate_parts
+
 GROUP = "generation.submit"
 ENHANCE_GROUP = "generation.enhance"
-
-
-PERIODS = {"s": "a second", "m": "a minute", "h": "an hour", "d": "a day"}
 
 
 class RateLimited(Exception):
@@ -24,8 +23,7 @@ class RateLimited(Exception):
     def message(self) -> str:
         minutes = max(1, round(self.retry_after / 60))
         unit = "minute" if minutes == 1 else "minutes"
-        count, _, period = self.rate.partition("/")
-        per = PERIODS.get(period[-1:], f"per {period}")
+        count, per = rate_parts(self.rate)
         allowed = self.allowed.format(count=count)
         return f"You can {allowed} {per}. Try again in {minutes} {unit}."
 
