@@ -22,10 +22,10 @@ def test_a_phone_user_makes_pictures_and_finds_them_by_two_words(phone, user, pa
     open_menu_and_go(phone, "Generate")
     expect(phone.get_by_test_id("offline-renderer")).to_contain_text("Demo mode")
 
-    phone.get_by_role("button", name="Edit an image").click()
+    phone.get_by_role("tab", name="Edit an image").click()
     expect(phone.locator("#edit-form")).to_be_visible()
     expect(phone.locator("#generate-form")).to_be_hidden()
-    phone.get_by_role("button", name="Images").click()
+    phone.get_by_role("tab", name="Images").click()
     phone.locator("#prompt").fill(PROMPT)
     phone.locator("select[name=style]").select_option("watercolor")
     phone.locator("select[name=count]").select_option("2")

@@ -85,6 +85,7 @@ def test_a_refused_edit_keeps_its_tab_and_its_image(page, user, password, png):
     expect(page.get_by_role("tab", name="Edit an image")).to_have_attribute("aria-selected", "true")
     chosen = page.locator("#edit-form input[name=source_upload]")
     assert chosen.evaluate("(input) => input.files.length && input.files[0].name") == "photo.png"
+    expect(page.locator("#edit-form input[name=prompt]")).to_be_hidden()  # sepia reads none
 
 
 def test_a_started_edit_stays_on_the_edit_tab(page, user, password, png, settings):

@@ -70,11 +70,12 @@ function cartonifyEditFields(select) {
 document.addEventListener("change", (event) => {
   if (event.target.matches("select[name=edit_operation]")) cartonifyEditFields(event.target);
 });
-function cartonifyEditFieldsIn(root) {
-  root.querySelectorAll("select[name=edit_operation]").forEach(cartonifyEditFields);
+// On load and after each swap (an outerHTML swap's target is the element it replaced).
+function cartonifyAllEditFields() {
+  document.querySelectorAll("select[name=edit_operation]").forEach(cartonifyEditFields);
 }
-document.addEventListener("DOMContentLoaded", () => cartonifyEditFieldsIn(document));
-document.addEventListener("htmx:afterSwap", (event) => cartonifyEditFieldsIn(event.detail.target));
+document.addEventListener("DOMContentLoaded", cartonifyAllEditFields);
+document.addEventListener("htmx:afterSwap", cartonifyAllEditFields);
 
 // "Start a picture from this one": Clear forgets the chosen image and offers an upload again.
 document.addEventListener("click", (event) => {
