@@ -14,6 +14,12 @@ from .router import router
 DESCRIPTION = (Path(__file__).parent / "description.md").read_text()
 
 
+class SiteSwagger(Swagger):
+    """Swagger UI in the site's own page (header, dark theme), not ninja's bare one."""
+
+    template = "api/docs.html"
+
+
 class CartonifyAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
@@ -26,7 +32,7 @@ api = CartonifyAPI(
     # Reading is the least any operation needs; writes name their scope.
     auth=scoped(Scope.READ),
     urls_namespace="api-v1",
-    docs=Swagger(settings={"persistAuthorization": True}),
+    docs=SiteSwagger(settings={"persistAuthorization": True}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

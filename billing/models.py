@@ -47,6 +47,10 @@ class LedgerKind(models.TextChoices):
     REVOCATION = "revocation", "Payment refunded or disputed"
 
 
+# The words the credit history shows its owner; staff see the kinds' own labels.
+OWNER_WORDS = {LedgerKind.RESERVE: "Spent", LedgerKind.REFUND: "Refunded"}
+
+
 class LedgerEntryQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(account__user=user)
@@ -97,6 +101,9 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Ledger entries are append-only.")
+
+    def kind_for_owner(self) -> str:
+        return OWNER_WORDS.get(self.kind) or self.get_kind_display()
 
 
 class PaymentStatus(models.TextChoices):

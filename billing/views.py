@@ -20,7 +20,7 @@ from . import services
 from .exceptions import BillingError
 from .forms import CheckoutCallbackForm
 from .gateways import razorpay as gateway
-from .models import LedgerEntry, Subscription, WebhookEvent
+from .models import LedgerEntry, Plan, Subscription, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,10 @@ def premium(request):
         "period_days": settings.PREMIUM_PERIOD_DAYS,
         "free_generations": settings.FREE_PLAN_GENERATIONS,
         "checkout_js_url": settings.RAZORPAY_CHECKOUT_JS_URL,
+        "video_cost": {
+            plan: services.plan_cost(plan=plan, kind="video", count=1) for plan in Plan.values
+        },
+        "generation_rate": settings.GENERATION_RATE_LIMIT,
     }
     return render(request, "billing/premium.html", context)
 

@@ -21,10 +21,15 @@ class RateLimited(ApplicationError):
     def _refusal(self) -> str:
         minutes = max(1, round(self.retry_after / 60))
         unit = "minute" if minutes == 1 else "minutes"
-        count, _, period = self.rate.partition("/")
-        per = PERIODS.get(period[-1:], f"per {period}")
+        count, per = rate_parts(self.rate)
         allowed = self.allowed.format(count=count)
         return f"You can {allowed} {per}. Try again in {minutes} {unit}."
+
+
+def rate_parts(rate: str) -> tuple[str, str]:
+    """("10", "an hour") for "10/h", for messages and pages."""
+    count, _, period = rate.partition("/")
+    return count, PERIODS.get(period[-1:], f"per {period}")
 
 
 def rate_limit(request, *, group: str, key, rate: str, allowed: str, method=ALL) -> None:

@@ -11,6 +11,15 @@ def log_in(page: Page, email: str, password: str) -> None:
     expect(page.get_by_test_id("nav-email")).to_have_text(email)
 
 
+def log_out(page: Page) -> None:
+    """Open the account menu (the ◐ button's neighbour; on a phone, inside Menu) and log out."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_test_id("account-menu").locator("summary").click()
+    page.get_by_test_id("logout").click()
+
+
 @contextmanager
 def polls_of(page: Page, job_pk: int):
     """Yields the list of poll answers job `job_pk`'s card gets while the block runs.

@@ -1,6 +1,7 @@
 from django.core import mail
 from playwright.sync_api import expect
 
+from e2e.helpers import log_out
 from testing.mail import code_from_mail
 
 EMAIL = "journey@example.com"
@@ -22,7 +23,7 @@ def test_sign_up_confirm_log_out_and_back_in(page, tmp_path):
     expect(page.get_by_test_id("nav-email")).to_have_text(EMAIL)
     page.screenshot(path=tmp_path / "signed-in.png", full_page=True)
 
-    page.get_by_test_id("logout").click()
+    log_out(page)
     expect(page.get_by_test_id("nav-email")).to_have_count(0)
 
     page.get_by_role("link", name="Log in").first.click()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from billing.tests.test_premium_browser import fake_checkout  # noqa: F401
-from e2e.helpers import log_in
+from e2e.helpers import log_in, log_out
 from generation.tests.factories import OutputFactory
 from testing.mfa import activate_totp, totp_code
 
@@ -61,7 +61,7 @@ def test_no_page_breaks_the_policy(page, user, password, make_user):
     urls = [reverse(name) for name in USER_PAGES]
     urls += [reverse(name, args=[output.pk]) for name in OUTPUT_PAGES]
     assert violations_on(page, urls) == []
-    page.get_by_test_id("logout").click()
+    log_out(page)
 
     staff = make_user(is_staff=True, is_superuser=True)
     secret = activate_totp(staff)

@@ -17,7 +17,7 @@ def test_a_user_inpaints_an_uploaded_photo(page, user, password, settings, tmp_p
     log_in(page, user.email, password)
     page.goto(reverse("generation:generate"))
 
-    page.get_by_role("button", name="Edit an image").click()
+    page.get_by_role("tab", name="Edit an image").click()
     form = page.locator("#edit-form")
     form.locator("input[name=source_upload]").set_input_files(photo)
     expect(form.locator("input[name=mask]")).to_be_hidden()

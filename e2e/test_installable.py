@@ -4,7 +4,7 @@ the static shell and an offline page, and keeps nothing after signing out."""
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from e2e.helpers import log_in
+from e2e.helpers import log_in, log_out
 from testing.processes import wait_until
 
 CACHED_URLS = """async () => {
@@ -72,7 +72,7 @@ def test_the_service_worker_keeps_nothing_private_and_nothing_after_sign_out(
     assert user.email not in offline
 
     app_page.goto(reverse("generation:generate"))
-    app_page.get_by_test_id("logout").click()
+    log_out(app_page)
     expect(app_page.get_by_test_id("nav-email")).to_have_count(0)
 
     # Clear-Site-Data is applied by the browser in the background: give it a moment.

@@ -1,6 +1,6 @@
-"""A newcomer on a phone, on the embedded defaults: told the pictures come from the offline
-renderer, makes two, finds them by two words of the prompt. The README's screenshots
-are taken here (e2e/artifacts/readme-*.png)."""
+"""A newcomer on a phone, on the embedded defaults: told on the generator that pictures
+come from the offline renderer, makes two, finds them by two words of the prompt. The
+README's screenshots are taken here (e2e/artifacts/readme-*.png)."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -20,12 +20,12 @@ def test_a_phone_user_makes_pictures_and_finds_them_by_two_words(phone, user, pa
     settings.GENERATION_PROVIDER = "local"
     log_in(phone, user.email, password)
     open_menu_and_go(phone, "Generate")
-    expect(phone.get_by_test_id("offline-renderer")).to_contain_text("offline renderer")
+    expect(phone.get_by_test_id("offline-renderer")).to_contain_text("Demo mode")
 
-    phone.get_by_role("button", name="Edit an image").click()
+    phone.get_by_role("tab", name="Edit an image").click()
     expect(phone.locator("#edit-form")).to_be_visible()
     expect(phone.locator("#generate-form")).to_be_hidden()
-    phone.get_by_role("button", name="Images").click()
+    phone.get_by_role("tab", name="Images").click()
     phone.locator("#prompt").fill(PROMPT)
     phone.locator("select[name=style]").select_option("watercolor")
     phone.locator("select[name=count]").select_option("2")
@@ -44,7 +44,7 @@ def test_a_phone_user_makes_pictures_and_finds_them_by_two_words(phone, user, pa
     phone.get_by_placeholder("Search prompts").fill("cliff lighthouse")
     phone.get_by_role("button", name="Search").click()
     expect(phone.get_by_test_id("gallery-item")).to_have_count(2)
-    expect(phone.get_by_test_id("offline-renderer")).to_be_visible()
+    expect(phone.get_by_test_id("offline-renderer")).to_have_count(0)  # said where they are made
     phone.screenshot(path=ARTIFACTS / "readme-gallery.png")
 
 

@@ -9,7 +9,7 @@ class GenerationConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401 (checks registers itself)
 
         # Bounds the memory any decode can take: bigger images raise DecompressionBombError.
         Image.MAX_IMAGE_PIXELS = settings.GENERATION_MAX_IMAGE_PIXELS

@@ -8,6 +8,7 @@ from .options import (
     DEFAULT_QUALITY,
     DEFAULT_SIZE,
     EDIT_OPERATION_LABELS,
+    EDIT_OPERATIONS_WITH_PROMPT,
     MAX_COUNT,
     PROMPT_MAX_LENGTH,
     QUALITIES,
@@ -97,6 +98,8 @@ class GenerateForm(forms.Form):
 
 
 class EditForm(forms.Form):
+    # Read by the pages (data-edit-operations): where the instruction field shows.
+    prompt_operations = " ".join(EDIT_OPERATIONS_WITH_PROMPT)
     edit_operation = forms.ChoiceField(choices=EDIT_OPERATION_LABELS.items(), label="Edit")
     prompt = forms.CharField(
         required=False,

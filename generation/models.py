@@ -311,6 +311,13 @@ class Generation(models.Model):
         """How the credit ledger refers to this job."""
         return f"generation:{self.pk}"
 
+    @property
+    def ledger_reason(self) -> str:
+        """How a credit history row names this job: by its prompt, as its owner knows it."""
+        prompt = self.prompt.strip() or self.get_kind_display()
+        short = prompt if len(prompt) <= 80 else prompt[:79] + "…"
+        return f"“{short}” ({self.get_kind_display()} #{self.pk})"
+
 
 class OutputKind(models.TextChoices):
     IMAGE = "image", "Image"

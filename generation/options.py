@@ -31,6 +31,9 @@ FREE_TEXT_MAX_LENGTH = 100
 # "instruct" carries a free-text instruction in the prompt; only remote models follow it.
 # "inpaint" repaints the white area of a mask (a PNG the size of the image) after the prompt.
 EDIT_OPERATIONS = ("cartoonify", "grayscale", "sepia", "upscale", "instruct", "inpaint")
+# The edits that read the prompt (the cartoon filter adds it to its instruction); the
+# others are fixed filters, so the pages hide the field for them.
+EDIT_OPERATIONS_WITH_PROMPT = ("cartoonify", "instruct", "inpaint")
 # How the pages name each edit: in the form's choices and in an edit's caption.
 EDIT_OPERATION_LABELS = {
     "cartoonify": "Cartoon filter",

@@ -65,12 +65,19 @@ def _initial(request) -> dict:
     return initial
 
 
-def _composer_context(request, form, edit_form=None, error=""):
+COMPOSER_TABS = (("image", "Images"), ("video", "Video"), ("edit", "Edit an image"))
+
+
+def _composer_context(request, form, edit_form=None, error="", tab=None):
     account = billing.credit_account_for(user=request.user)
     return {
         "form": form,
         "edit_form": edit_form or EditForm(),
         "error": error,
+        "composer_tabs": COMPOSER_TABS,
+        # The tab the user was on stays open, whatever the answer: an edit refused or
+        # started comes back on the Edit tab.
+        "tab": tab or ("video" if form["kind"].value() == Kind.VIDEO else "image"),
         "credits": account.balance,
         # Shown before submitting: what a request of each kind costs on this plan.
         "image_cost": billing.plan_cost(plan=account.plan, kind=Kind.IMAGE, count=2),
@@ -159,7 +166,8 @@ def _submit(request, form, submit, composer_form=None, edit_form=None):
         form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
     except ApplicationError as refused:
         status, error, headers = refused.status, refused.message, refused.headers
-    context = _composer_context(request, composer_form or form, edit_form, error)
+    tab = "edit" if isinstance(form, EditForm) else None
+    context = _composer_context(request, composer_form or form, edit_form, error, tab=tab)
     template = (
         "generation/partials/composer.html" if _is_htmx(request) else "generation/generate.html"
     )
@@ -179,7 +187,8 @@ def _job_started(request, job, form):
         messages.success(request, "Your job is queued. It will appear below when it is done.")
         return redirect("generation:generate")
     composer = GenerateForm(initial=form.cleaned_data) if isinstance(form, GenerateForm) else None
-    context = _composer_context(request, composer or GenerateForm())
+    tab = "edit" if isinstance(form, EditForm) else None
+    context = _composer_context(request, composer or GenerateForm(), tab=tab)
     job.refresh_from_db()  # with an inline worker (the embedded defaults) it has run already
     context["new_job"] = job
     return render(request, "generation/partials/composer.html", context)

@@ -147,6 +147,19 @@ def gunicorn_process(env: dict[str, str], cwd: Path = ROOT) -> tuple[subprocess.
     return server, f"http://127.0.0.1:{port}"
 
 
+def runserver_process(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """`manage.py runserver`, as `make run` starts it, on a free port; returns it and its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
 def wait_for_http(url: str, timeout: float = 60.0):
     """The first answer from `url`, waiting while the server starts."""
     import httpx

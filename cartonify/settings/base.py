@@ -1,5 +1,5 @@
-"""What every other settings module builds on: the environment, DEBUG and the site's keys,
-its apps and middleware, templates and time zone."""
+"""What every other settings module builds on: the environment, DEVELOPMENT and DEBUG, the
+site's keys, its apps and middleware, templates and time zone."""
 
 import os
 from pathlib import Path
@@ -14,9 +14,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # `NAME=` with nothing after it, as .env.example ships most lines, means "the default".
 env.ENVIRON = {name: value for name, value in os.environ.items() if value != ""}
 
-DEBUG = env.bool("DEBUG", default=True)
+# Three modes. DEBUG=false: production. Unset (`make run`): the embedded development
+# defaults, but with the designed 404/500 pages — Django's debug page would show a newcomer
+# every URL pattern — and tracebacks in the console. DEBUG=true: the same plus Django's
+# debug pages, as a developer who sets it expects.
+DEVELOPMENT = env.bool("DEBUG", default=None) is not False
+DEBUG = env.bool("DEBUG", default=False)
 
-if DEBUG:
+if DEVELOPMENT:
     SECRET_KEY = env("SECRET_KEY", default="django-insecure-embedded-development-key-change-me")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
@@ -24,7 +29,7 @@ else:
     SECRET_KEY = env("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names when DEBUG is off.")
+        raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names when DEBUG=false.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

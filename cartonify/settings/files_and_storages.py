@@ -1,6 +1,6 @@
 """Static files, media (a local folder or an S3-compatible bucket) and upload limits."""
 
-from cartonify.settings.base import BASE_DIR, DEBUG, env
+from cartonify.settings.base import BASE_DIR, DEVELOPMENT, env
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -9,7 +9,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Hashed, compressed static names need a collectstatic run; off for dev and tests.
-STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEVELOPMENT)
+# In development WhiteNoise serves the source folders, fresh on every request, whatever DEBUG.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEVELOPMENT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

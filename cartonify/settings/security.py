@@ -2,7 +2,7 @@
 
 from csp.constants import NONCE
 
-from cartonify.settings.base import DEBUG, env
+from cartonify.settings.base import DEVELOPMENT, env
 from cartonify.settings.files_and_storages import AWS_STORAGE_BUCKET_NAME, STORAGES
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -11,7 +11,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -89,7 +89,7 @@ def test_compose_refuses_to_start_without_a_required_value(name):
 
 
 def test_compose_falls_back_to_nothing_insecure():
-    # .env.example ships DEBUG=true for `make run`; copied as it is, it must not reach compose.
+    # A .env with DEBUG=true for `make run`, copied as it is, must not reach compose.
     env = container_env({**REQUIRED, "DEBUG": "true"})
 
     assert env["DEBUG"] == "false"

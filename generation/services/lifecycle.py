@@ -245,7 +245,7 @@ def _end_without_outputs(generation: Generation, *, reason: str, status: str) ->
     billing.credits_refund(
         user=generation.user,
         reference=generation.reference,
-        reason=f"Refund: {generation.get_kind_display()} #{generation.pk} {status}",
+        reason=f"Refund, {status}: {generation.ledger_reason}",
     )
 
 

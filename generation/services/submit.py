@@ -201,7 +201,7 @@ def _submit_checked(
         account=account,
         amount=cost,
         reference=generation.reference,
-        reason=f"{generation.get_kind_display()} #{generation.pk}",
+        reason=generation.ledger_reason,
     )
     if source_bytes is not None:
         generation.source_file.save("source.png", ContentFile(source_bytes), save=True)

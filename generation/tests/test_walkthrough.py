@@ -1,5 +1,6 @@
 """What a new user tripped over: refusals said once and plainly, edits captioned, a cancel
-that came too late said on the card, and the offline renderer named where outputs show."""
+that came too late said on the card, and the offline renderer named
+calmly where pictures are made (the operator's instruction goes to staff only)."""
 
 import pytest
 from django.urls import reverse
@@ -8,11 +9,11 @@ from core.ratelimits import RateLimited
 from generation.models import Kind, Status
 from generation.tests.factories import GenerationFactory, OutputFactory
 from testing.forms import generator_form
+from testing.mfa import log_in_as_staff
 
 pytestmark = pytest.mark.django_db
 
 FORM = generator_form(style="watercolor", color="warm")
-OUTPUT_PAGES = ["generation:generate", "generation:jobs", "generation:gallery"]
 
 
 @pytest.mark.parametrize(
@@ -86,29 +87,52 @@ def test_edits_carry_a_caption_in_the_gallery_and_on_their_job_card(signed_in, u
         assert "Cartoon filter, from an upload" in page
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        *OUTPUT_PAGES,
-        "generation:output_detail",
-        "generation:output_edit",
-        "generation:output_delete",
-    ],
-)
-def test_the_offline_renderer_is_named_on_every_page_with_outputs(signed_in, user, settings, name):
-    output = OutputFactory(generation__user=user)
-    url = reverse(name, args=[output.pk]) if name.startswith("generation:output") else reverse(name)
+def page_url(name, output):
+    return (
+        reverse(name, args=[output.pk]) if name.startswith("generation:output") else reverse(name)
+    )
+
+
+@pytest.mark.parametrize("name", ["generation:generate", "generation:output_edit"])
+def test_demo_mode_is_said_calmly_where_pictures_are_made(signed_in, user, settings, name):
+    url = page_url(name, OutputFactory(generation__user=user))
 
     settings.GENERATION_PROVIDER = "local"
-    assert 'data-testid="offline-renderer"' in signed_in.get(url).content.decode()
+    page = signed_in.get(url).content.decode()
+    assert "Demo mode: pictures are drawn by a simple offline renderer" in page
+    assert "REPLICATE_API_TOKEN" not in page
     settings.GENERATION_PROVIDER = "replicate"
     assert 'data-testid="offline-renderer"' not in signed_in.get(url).content.decode()
 
 
-def test_the_gallery_notice_is_outside_its_cached_fragment(signed_in, user, settings):
-    OutputFactory(generation__user=user)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "generation:jobs",
+        "generation:gallery",
+        "generation:output_detail",
+        "generation:output_delete",
+    ],
+)
+def test_pages_that_only_show_pictures_carry_no_renderer_notice(signed_in, user, settings, name):
     settings.GENERATION_PROVIDER = "local"
-    signed_in.get(reverse("generation:gallery"))  # fills the fragment cache
+    page = signed_in.get(page_url(name, OutputFactory(generation__user=user))).content.decode()
 
+    assert 'data-testid="offline-renderer"' not in page
+
+
+def test_staff_are_told_how_to_switch_to_replicate_on_the_admin_index(client, make_user, settings):
+    log_in_as_staff(client, make_user(is_staff=True, is_superuser=True))
+    settings.GENERATION_PROVIDER = "local"
+    assert "REPLICATE_API_TOKEN" in client.get(reverse("admin:index")).content.decode()
     settings.GENERATION_PROVIDER = "replicate"
-    assert "offline-renderer" not in signed_in.get(reverse("generation:gallery")).content.decode()
+    assert "REPLICATE_API_TOKEN" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_system_check_warns_the_operator_of_the_offline_renderer(settings):
+    from django.core.checks import run_checks
+
+    settings.GENERATION_PROVIDER = "local"
+    assert "generation.W001" in [message.id for message in run_checks()]
+    settings.GENERATION_PROVIDER = "replicate"
+    assert "generation.W001" not in [message.id for message in run_checks()]

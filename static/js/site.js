@@ -3,7 +3,12 @@
 function cartonifyTab(button) {
   const composer = button.closest("#composer");
   const kind = button.dataset.kind;
-  composer.querySelectorAll(".tab").forEach((tab) => tab.classList.toggle("active", tab === button));
+  composer.querySelectorAll(".tab").forEach((tab) => {
+    const chosen = tab === button;
+    tab.classList.toggle("active", chosen);
+    tab.setAttribute("aria-selected", String(chosen));
+    tab.tabIndex = chosen ? 0 : -1;
+  });
   const generateForm = composer.querySelector("#generate-form");
   const editForm = composer.querySelector("#edit-form");
   generateForm.hidden = kind === "edit";
@@ -11,12 +16,75 @@ function cartonifyTab(button) {
   if (kind !== "edit") {
     generateForm.querySelector("[name=kind]").value = kind;
     generateForm.dataset.kind = kind;
+    generateForm.setAttribute("aria-labelledby", button.id);
   }
 }
 
 document.addEventListener("click", (event) => {
   const tab = event.target.closest("#composer .tab[data-kind]");
   if (tab) cartonifyTab(tab);
+});
+
+// Arrow keys, Home and End move between the composer's tabs (the ARIA tabs pattern).
+const TAB_KEYS = { ArrowRight: 1, ArrowLeft: -1, Home: "first", End: "last" };
+document.addEventListener("keydown", (event) => {
+  const tab = event.target.closest("#composer .tab[data-kind]");
+  if (!tab || !(event.key in TAB_KEYS)) return;
+  const tabs = [...tab.parentElement.querySelectorAll(".tab")];
+  const step = TAB_KEYS[event.key];
+  let next = tabs.indexOf(tab) + (typeof step === "number" ? step : 0);
+  if (step === "first") next = 0;
+  if (step === "last") next = tabs.length - 1;
+  const target = tabs[(next + tabs.length) % tabs.length];
+  event.preventDefault();
+  target.focus();
+  cartonifyTab(target);
+});
+
+// The composer is swapped whole after each submit; a refused one keeps the files chosen,
+// since a browser never refills a file input from the server's answer.
+let cartonifyChosenFiles = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target.id !== "composer") return;
+  cartonifyChosenFiles = new Map();
+  event.detail.target.querySelectorAll("input[type=file]").forEach((input) => {
+    if (input.files.length) cartonifyChosenFiles.set(`${input.form.id} ${input.name}`, input.files);
+  });
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const composer = document.getElementById("composer");
+  if (!composer || !cartonifyChosenFiles || event.detail.xhr.status < 400) return;
+  composer.querySelectorAll("input[type=file]").forEach((input) => {
+    const files = cartonifyChosenFiles.get(`${input.form.id} ${input.name}`);
+    if (files) input.files = files;
+  });
+  cartonifyChosenFiles = null;
+});
+
+// Fields that matter only for some edit operations (the instruction) show for those alone.
+function cartonifyEditFields(select) {
+  select.form.querySelectorAll("[data-edit-operations]").forEach((field) => {
+    field.hidden = !field.dataset.editOperations.split(" ").includes(select.value);
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[name=edit_operation]")) cartonifyEditFields(event.target);
+});
+// On load and after each swap (an outerHTML swap's target is the element it replaced).
+function cartonifyAllEditFields() {
+  document.querySelectorAll("select[name=edit_operation]").forEach(cartonifyEditFields);
+}
+document.addEventListener("DOMContentLoaded", cartonifyAllEditFields);
+document.addEventListener("htmx:afterSwap", cartonifyAllEditFields);
+
+// "Start a picture from this one": Clear forgets the chosen image and offers an upload again.
+document.addEventListener("click", (event) => {
+  const clear = event.target.closest("[data-reference-clear]");
+  if (!clear) return;
+  const field = clear.closest(".reference-field");
+  field.querySelector("[name=reference_output]").value = "";
+  field.querySelector("[data-reference-upload]").hidden = false;
+  clear.closest(".reference-chosen").remove();
 });
 
 // The nav collapses to a menu on narrow screens (CSS); this button opens it.
