@@ -4,11 +4,10 @@ per-key request limit and usage counting."""
 import re
 
 from django.conf import settings
-from django_ratelimit import ALL
-from django_ratelimit.core import get_usage
 from ninja.security import APIKeyHeader, HttpBearer
 
 from apikeys import services, usage
+from generation.ratelimits import rate_hit
 
 from .errors import ApiError
 
@@ -77,18 +76,11 @@ def scoped(scope: str) -> list:
 
 def _check_key_rate(request, api_key) -> None:
     rate = settings.API_KEY_RATE_LIMIT
-    limit = get_usage(
-        request,
-        group=KEY_GROUP,
-        key=lambda group, request: str(api_key.pk),
-        rate=rate,
-        method=ALL,
-        increment=True,
-    )
-    if limit and limit["should_limit"]:
+    limit = rate_hit(group=KEY_GROUP, key=str(api_key.pk), rate=rate)
+    if limit.should_limit:
         raise ApiError(
             429,
             "rate_limited",
             f"This key is limited to {rate.replace('/m', ' requests per minute')}. Slow down.",
-            retry_after=int(limit["time_left"]) or 1,
+            retry_after=limit.time_left or 1,
         )
