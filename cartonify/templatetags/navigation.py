@@ -1,7 +1,7 @@
 """The site's navigation links, rendered once per process for signed-in and signed-out visitors.
 
-They hold no user data and no token, only reversed URLs, and reversing eleven URLs was
-the largest part of rendering a cached gallery page.
+They hold no user data and no token, only reversed URLs, and reversing them was about half
+of rendering a gallery page whose grid is cached.
 """
 
 import functools
