@@ -1,8 +1,9 @@
-"""The navigation is rendered once per process for each of signed-in and signed-out visitors."""
+"""The navigation and the head's asset links are rendered once per process (signed-in and
+signed-out visitors each get their own navigation)."""
 
 from django.urls import reverse
 
-from cartonify.templatetags.navigation import rendered_nav_links
+from cartonify.templatetags.fragments import rendered_once
 
 
 def test_a_signed_out_visitor_sees_no_links_to_private_pages(client, user):
@@ -26,10 +27,18 @@ def test_a_signed_in_visitor_sees_the_links_to_their_pages(client, user):
     assert f'href="{reverse("apikeys:usage")}"' in page
 
 
-def test_the_links_are_rendered_once_per_visitor_kind(client, user):
-    rendered_nav_links.cache_clear()
+def test_the_fixed_fragments_are_rendered_once_for_many_pages(client, user):
+    rendered_once.cache_clear()
     client.force_login(user)
     for _ in range(3):
         client.get(reverse("generation:gallery"))
 
-    assert rendered_nav_links.cache_info().misses == 1
+    assert rendered_once.cache_info().misses == 2  # the head's assets and the navigation
+
+
+def test_the_head_links_the_stylesheet_scripts_and_manifest(client, db):
+    page = client.get(reverse("sharing:explore")).content.decode()
+
+    assert 'rel="stylesheet" href="/static/css/site.css"' in page
+    assert 'src="/static/js/htmx.min.js" defer' in page
+    assert f'rel="manifest" href="{reverse("manifest")}"' in page
