@@ -168,11 +168,7 @@ class Preferences(models.Model):
 
     @classmethod
     def for_user(cls, user) -> "Preferences":
-        """The user's saved defaults, or unsaved ones holding the product's defaults; no
-        query when `user` was loaded with them (`select_related("user__preferences")`)."""
-        relation = cls._meta.get_field("user").remote_field
-        if relation.is_cached(user):
-            return relation.get_cached_value(user) or cls(user=user)
+        """The user's saved defaults, or unsaved ones holding the product's defaults."""
         return cls.objects.filter(user=user).first() or cls(user=user)
 
     def as_dict(self) -> dict:

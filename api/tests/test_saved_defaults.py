@@ -42,16 +42,3 @@ def test_without_saved_defaults_the_products_defaults_apply(api):
 
     job = Generation.objects.get()
     assert (job.style, job.color, job.count) == ("cartoon", "vibrant", 2)
-
-
-def test_the_saved_defaults_come_with_the_key_in_one_query(api, saved):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert api.post("/images", {"prompt": "a fox"}).status_code == 202
-
-    reads = [q["sql"] for q in queries if 'FROM "accounts_preferences"' in q["sql"]]
-    joined = [q["sql"] for q in queries if '"accounts_preferences"' in q["sql"]]
-    assert reads == [] and len(joined) == 1 and '"apikeys_apikey"' in joined[0]
-    assert Generation.objects.get().style == "anime"
