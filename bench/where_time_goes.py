@@ -32,9 +32,10 @@ LAYERS = {
     "auth (request.user, API key)": [("auth/__init__", "get_user"), ("apikeys/services", "")],
     "CSRF": [("middleware/csrf", "process_view")],
     "CSP header": [("csp/middleware", "process_response")],
-    "rate limits": [("django_ratelimit/core", "get_usage")],
+    "rate limits": [("generation/ratelimits", "rate_hit"), ("django_ratelimit/core", "get_usage")],
     "template rendering": [("django/template/base", "render")],
     "SQL (psycopg execute)": [("psycopg/cursor", "execute")],
+    # Single commands only: a pipeline's commands are under "rate limits" or the caller.
     "Redis commands": [("redis/client", "execute_command")],
     "Celery publish": [("celery/app/task", "apply_async")],
     "form / schema validation": [
