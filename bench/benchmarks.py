@@ -277,7 +277,8 @@ The gallery page has {size:,} bytes and {items} item links (of {GALLERY_ITEMS} o
 the bare view returns as many bytes with no database or session access, on the same gunicorn.
 Redis-cached sessions (`cached_db`); the signed-in user is read from PostgreSQL by Django's
 own backend on every request; the page is rendered for each request, with the grid of outputs
-a `{{% cache %}}` fragment keyed by the user's gallery version. wrk, 8 connections,
+a fragment stored with the gallery version it was rendered at (one MGET reads both) and the
+navigation and head links rendered once per process. wrk, 8 connections,
 {targets.ROUNDS} alternating rounds of 10 s per side; the {rounds.describe()}; the median
 round is shown:
 
