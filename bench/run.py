@@ -6,7 +6,8 @@
 
 Starts its own gunicorn and Celery worker on a dedicated database
 (cartonify_bench) and Redis db 9, puts load on them with wrk over loopback, and
-writes bench/results/latest.md and the README's Performance table.
+writes bench/results/latest.md and the README's Performance table. Exits 1 when any row
+misses its target (bench/targets.py).
 """
 
 import datetime
@@ -45,7 +46,7 @@ def main(only: str = "") -> int:
             RESULTS.mkdir(exist_ok=True)
             (RESULTS / f"{only}.md").write_text(report.markdown())
             print(report.markdown())
-            return 0
+            return verdict(report)
         benchmarks.run_all(report, env=env, port=port, scratch=scratch)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(report.markdown())
@@ -53,7 +54,17 @@ def main(only: str = "") -> int:
     print()
     print(report.table())
     print(f"\nWritten to {RESULTS / 'latest.md'}")
-    return 0
+    return verdict(report)
+
+
+def verdict(report) -> int:
+    """Non-zero when a row missed its target, so a change that costs speed fails the run."""
+    missed = report.missed()
+    if not missed:
+        print("All rows met their targets.")
+        return 0
+    print("Targets missed:\n" + "\n".join(f"- {name}" for name in missed), file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

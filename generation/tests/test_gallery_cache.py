@@ -1,4 +1,4 @@
-"""The gallery's filters and grid are a `{% cache %}` fragment per user and gallery version;
+"""The gallery's filters and grid are a cached fragment per user and gallery version;
 the rest of the page is rendered for each request."""
 
 import re
@@ -10,12 +10,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from generation.gallery_cache import gallery_changed
 from generation.tests.factories import OutputFactory
+from testing.redis_trips import counting_redis_round_trips
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-GRID_KEYS = "template.cache.gallery.*"
+GRID_KEYS = "gallery:grid:*"
 
 
 def _signed_in_browser(user) -> Client:
@@ -93,3 +95,25 @@ def test_the_search_form_keeps_what_was_asked(client, user):
 
     assert 'type="search" name="q" value="fox"' in page
     assert '<option value="video" selected>Videos</option>' in page
+
+
+def test_a_cached_grid_and_its_version_are_one_round_trip_to_redis(client, user, monkeypatch):
+    client.force_login(user)
+    OutputFactory(generation__user=user)
+    client.get(reverse("generation:gallery"))
+
+    with counting_redis_round_trips(monkeypatch) as sent:
+        assert client.get(reverse("generation:gallery")).status_code == 200
+
+    assert sent == ["GET", "MGET"]  # the session, then the grid with its version
+
+
+def test_a_grid_rendered_at_an_older_version_is_rendered_again(client, user):
+    client.force_login(user)
+    OutputFactory(generation__user=user, generation__prompt="a red fox")
+    assert "a red fox" in client.get(reverse("generation:gallery")).content.decode()
+
+    OutputFactory(generation__user=user, generation__prompt="a blue whale")
+    gallery_changed(user.pk)  # as the services do when an output is stored
+
+    assert "a blue whale" in client.get(reverse("generation:gallery")).content.decode()
