@@ -95,12 +95,14 @@ def test_someone_elses_output_is_not_found_and_no_link_is_made(signed_in, make_u
 
 @pytest.mark.django_db
 def test_an_expired_link_is_refused_by_the_store(signed_in, user, fake_s3, settings):
-    settings.S3_PRESIGN_SECONDS = 1
+    # A link's start (X-Amz-Date) is cut to the whole second, so a 1 s link may live only
+    # milliseconds; 4 s leaves it at least 3 s to be fetched on a busy machine.
+    settings.S3_PRESIGN_SECONDS = 4
     output = OutputFactory(generation__user=user)
     response = signed_in.get(reverse("generation:output_file", args=[output.pk]))
 
     assert follow(response).status_code == 200
-    assert wait_until(lambda: follow(response).status_code == 403, timeout=10)
+    assert wait_until(lambda: follow(response).status_code == 403, timeout=20)
 
 
 @pytest.mark.django_db
