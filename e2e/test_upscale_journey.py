@@ -18,7 +18,7 @@ def test_a_user_upscales_an_uploaded_picture_with_real_esrgan(
     log_in(page, user.email, password)
     page.goto(reverse("generation:generate"))
 
-    page.get_by_role("button", name="Edit an image").click()
+    page.get_by_role("tab", name="Edit an image").click()
     form = page.locator("#edit-form")
     form.locator("input[name=source_upload]").set_input_files(picture)
     form.locator("select[name=edit_operation]").select_option("upscale")
