@@ -40,7 +40,9 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   local held = tonumber(ARGV[4]) + window
   redis.call('ZADD', KEYS[1], now + held, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], held)
+  if redis.call('PTTL', KEYS[1]) < held then
+    redis.call('PEXPIRE', KEYS[1], held)
+  end
   return 0
 end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -114,9 +116,8 @@ def creations_pause(*, seconds: float) -> None:
 
 
 def _window_ms() -> int:
-    """How long a creation stays in the log. Replicate counts arrivals, which lag our log by
-    however long a busy worker takes to send: a slot frees up the margin later than the
-    window alone would say."""
+    """How long a creation keeps its slot after Replicate's answer: the window, and the
+    margin as slack for Replicate timing arrivals by a clock of its own."""
     return int((settings.REPLICATE_CREATIONS_WINDOW + settings.REPLICATE_CREATIONS_MARGIN) * 1000)
 
 
