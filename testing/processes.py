@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,10 +236,53 @@ def child_pids(pid: int) -> list[int]:
     return children
 
 
-def open_sockets(pid: int) -> int:
-    """How many sockets process `pid` holds open (read from /proc)."""
-    fds = Path(f"/proc/{pid}/fd")
-    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+# The kernel's codes for the TCP states /proc/net/tcp lists that tests ask about.
+ESTABLISHED, LISTEN = "01", "0A"
+
+
+@dataclass(frozen=True)
+class TcpSocket:
+    local_port: int
+    remote_port: int  # 0 for a listening socket
+    state: str  # ESTABLISHED, LISTEN, or another of the kernel's codes
+
+
+def tcp_sockets(pid: int) -> set[TcpSocket]:
+    """The TCP sockets process `pid` holds open: the sockets of its network namespace
+    (/proc/<pid>/net/tcp and tcp6) whose inodes are among its open files."""
+    inodes = _socket_inodes(pid)
+    try:
+        rows = [
+            line.split()
+            for table in ("tcp", "tcp6")
+            for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
+        ]
+    except FileNotFoundError:
+        return set()  # it has ended: it holds nothing, and has no net/ left to read
+    # A row: slot, local address, remote address, state, queues, timer, retransmits, uid,
+    # timeout, inode, ...
+    return {TcpSocket(_port(row[1]), _port(row[2]), row[3]) for row in rows if row[9] in inodes}
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except FileNotFoundError:
+        return inodes  # the process has ended and been reaped
+    for fd in fds:
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:
+            continue  # closed meanwhile
+        if target.startswith("socket:["):
+            inodes.add(target.removeprefix("socket:[").removesuffix("]"))
+    return inodes
+
+
+def _port(address: str) -> int:
+    """The port of a /proc/net/tcp address ("0100007F:1F90": hex IP, colon, hex port)."""
+    return int(address.rsplit(":", 1)[1], 16)
 
 
 def stop_process(process: subprocess.Popen, sig=signal.SIGKILL) -> None:

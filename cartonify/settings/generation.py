@@ -19,7 +19,7 @@ REPLICATE_WEBHOOK_TOLERANCE = env.int("REPLICATE_WEBHOOK_TOLERANCE", default=300
 # Redis; the window is a setting only so tests can shrink a minute.
 REPLICATE_CREATIONS_PER_MINUTE = env.int("REPLICATE_CREATIONS_PER_MINUTE", default=600)
 REPLICATE_CREATIONS_WINDOW = env.float("REPLICATE_CREATIONS_WINDOW", default=60.0)
-# Seconds a slot is held past the window: our creations reach Replicate a little late.
+# Seconds a slot is held past the window after Replicate's answer: slack for its own clock.
 REPLICATE_CREATIONS_MARGIN = env.float("REPLICATE_CREATIONS_MARGIN", default=1.0)
 # With webhooks on, the poller only checks on a running job this often (seconds).
 REPLICATE_WEBHOOK_FALLBACK_POLL = env.float("REPLICATE_WEBHOOK_FALLBACK_POLL", default=30.0)

@@ -5,6 +5,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django_redis import get_redis_connection
 
 from billing import services as billing
 from generation import services
@@ -16,7 +17,7 @@ from generation.providers.replicate.ceiling import (
     creation_slot_take,
     creations_pause,
 )
-from generation.providers.replicate.provider import THROTTLED_WAIT, retry_after
+from generation.providers.replicate.provider import SENDING_AT_MOST, THROTTLED_WAIT, retry_after
 from generation.services import GenerationRequest
 from generation.signals import generation_started
 from testing.processes import celery_worker_process, stop_process, wait_until
@@ -28,6 +29,16 @@ def status_of(job):
     return Generation.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
+def take(member, *, sending_for=SENDING_AT_MOST):
+    return creation_slot_take(member=member, sending_for=sending_for)
+
+
+def redis_now() -> float:
+    """The clock the ceiling reads: Redis's own."""
+    seconds, microseconds = get_redis_connection("default").time()
+    return seconds + microseconds / 1_000_000
+
+
 # --- The shared log of creations -------------------------------------------------------
 
 
@@ -35,11 +46,44 @@ def test_slots_run_out_at_the_ceiling_and_say_when_one_frees_up(settings):
     settings.REPLICATE_CREATIONS_PER_MINUTE = 3
     settings.REPLICATE_CREATIONS_WINDOW = 5.0
 
-    taken = [creation_slot_take(member=f"m{n}") for n in range(3)]
-    refused = creation_slot_take(member="m3")
+    taken = [take(f"m{n}") for n in range(3)]
+    for n in range(3):
+        creation_slot_settle(member=f"m{n}")
+    refused = take("m3")
 
     assert taken == [0, 0, 0]
-    assert 5.5 < refused <= 6  # the first slot frees up a window and a margin after it
+    assert 5.5 < refused <= 6  # the first slot frees up a window and a margin after its answer
+
+
+def test_a_slot_still_in_flight_past_the_window_is_held_until_it_is_answered(settings):
+    # A request stalled longer than the window (a busy worker) has not arrived yet: giving
+    # its slot away would let both arrive within one window at Replicate.
+    settings.REPLICATE_CREATIONS_PER_MINUTE = 1
+    settings.REPLICATE_CREATIONS_WINDOW = 0.2
+    settings.REPLICATE_CREATIONS_MARGIN = 0.0
+    assert take("stalled") == 0
+    taken_by = redis_now()
+    assert wait_until(lambda: redis_now() > taken_by + 0.2)  # a window on, by Redis's clock
+
+    refused = take("next")
+
+    # Still held, and the wait is at most a window (the answer may come at any moment), not
+    # the whole time the request may take.
+    assert 0 < refused <= 0.2
+
+
+def test_a_slot_never_answered_frees_up_once_its_request_can_no_longer_arrive(settings):
+    # The worker died mid-request: its slot is held as long as the request could take and
+    # a window more, not for ever.
+    settings.REPLICATE_CREATIONS_PER_MINUTE = 1
+    settings.REPLICATE_CREATIONS_WINDOW = 0.2
+    settings.REPLICATE_CREATIONS_MARGIN = 0.0
+    assert take("lost", sending_for=0.3) == 0
+    taken_by = redis_now()
+    # Past the 0.3 s and the window, and a millisecond more: Redis scores in whole ms.
+    assert wait_until(lambda: redis_now() > taken_by + 0.501)
+
+    assert take("next") == 0
 
 
 def test_a_slot_counts_from_the_providers_answer_not_from_when_it_was_taken(settings):
@@ -47,37 +91,37 @@ def test_a_slot_counts_from_the_providers_answer_not_from_when_it_was_taken(sett
     settings.REPLICATE_CREATIONS_PER_MINUTE = 1
     settings.REPLICATE_CREATIONS_WINDOW = 1.0
     settings.REPLICATE_CREATIONS_MARGIN = 0.0
-    assert creation_slot_take(member="slow") == 0
+    assert take("slow") == 0
     time.sleep(0.6)
 
     creation_slot_settle(member="slow")
 
-    assert 0.9 < creation_slot_take(member="next") <= 1.0  # not the 0.4 s left from taking
+    assert 0.9 < take("next") <= 1.0  # not the 0.4 s left from taking
 
 
 def test_a_returned_slot_is_not_brought_back_by_settling(settings):
     settings.REPLICATE_CREATIONS_PER_MINUTE = 1
-    assert creation_slot_take(member="refused") == 0
+    assert take("refused") == 0
     creation_slot_return(member="refused")
 
     creation_slot_settle(member="refused")
 
-    assert creation_slot_take(member="next") == 0
+    assert take("next") == 0
 
 
 def test_a_returned_slot_can_be_taken_again(settings):
     settings.REPLICATE_CREATIONS_PER_MINUTE = 1
-    assert creation_slot_take(member="first") == 0
+    assert take("first") == 0
 
     creation_slot_return(member="first")
 
-    assert creation_slot_take(member="second") == 0
+    assert take("second") == 0
 
 
 def test_a_pause_holds_every_creation_until_it_ends(settings):
     creations_pause(seconds=3)
 
-    assert 2.5 < creation_slot_take(member="any") <= 3
+    assert 2.5 < take("any") <= 3
 
 
 @pytest.mark.parametrize(
@@ -110,7 +154,7 @@ def test_a_429_is_a_throttle_with_the_providers_wait(fake_replicate, header):
     assert not raised.value.permanent
     assert fake_replicate.creation_times == []
     # Every worker now waits too, without asking Replicate.
-    assert creation_slot_take(member="next") > 0
+    assert take("next") > 0
 
 
 @pytest.mark.django_db
@@ -167,7 +211,8 @@ def test_a_burst_of_2000_creations_from_several_threads_never_exceeds_the_ceilin
     assert last - first >= (creations / ceiling - 1) * window
 
 
-# More threads in one process stall each other's requests (the GIL) past the window's edge.
+# Enough threads to race for every slot that frees up; under load the GIL stalls some of
+# their requests past the window's edge, which the ceiling must hold through too.
 THREADS = 4
 
 # --- Jobs on a real worker ---------------------------------------------------------------

@@ -15,11 +15,14 @@ from generation.models import Generation, Status
 from generation.services import GenerationRequest
 from testing.forms import generator_form
 from testing.processes import (
+    ESTABLISHED,
+    LISTEN,
+    TcpSocket,
     celery_worker_process,
     child_pids,
     gunicorn_process,
-    open_sockets,
     stop_process,
+    tcp_sockets,
     wait_for_http,
     wait_until,
 )
@@ -151,14 +154,17 @@ def test_gunicorn_stopped_with_sigterm_answers_the_request_it_is_reading(user, w
     try:
         wait_for_http(f"{base}/healthz")
         [worker] = child_pids(server.pid)
-        idle, listening = open_sockets(worker), open_sockets(server.pid)
-        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1]))) as conn:
+        port = int(base.rsplit(":", 1)[1])
+        listening = TcpSocket(port, 0, LISTEN)
+        assert listening in tcp_sockets(server.pid)
+        with socket.create_connection(("127.0.0.1", port)) as conn:
             conn.sendall(head + body[:10])
-            # The worker has taken the connection and waits for the rest of the body...
-            assert wait_until(lambda: open_sockets(worker) > idle)
+            # The worker has taken this very connection and waits for the rest of the body...
+            ours = TcpSocket(port, conn.getsockname()[1], ESTABLISHED)
+            assert wait_until(lambda: ours in tcp_sockets(worker))
             server.send_signal(signal.SIGTERM)
             # ...when the server closes its listening socket to stop.
-            assert wait_until(lambda: open_sockets(server.pid) < listening)
+            assert wait_until(lambda: listening not in tcp_sockets(server.pid))
             conn.sendall(body[10:])
             answer = conn.makefile("rb").read()
         assert server.wait(timeout=30) == 0

@@ -63,6 +63,13 @@ RUNNING = ("starting", "processing")
 THROTTLED_WAIT = 2.0
 # Predictions checked at once: the poller's requests overlap instead of queueing.
 CHECK_THREADS = 8
+# The SDK's own timeouts, spelled out because the creation ceiling counts on them: it holds
+# an unanswered creation's slot until a request could no longer be on its way (a creation
+# is a POST, which the SDK never retries).
+CLIENT_TIMEOUT = httpx.Timeout(5.0, read=30.0, write=30.0, connect=5.0, pool=10.0)
+SENDING_AT_MOST = sum(
+    (CLIENT_TIMEOUT.pool, CLIENT_TIMEOUT.connect, CLIENT_TIMEOUT.write, CLIENT_TIMEOUT.read)
+)
 
 
 class ReplicateProvider:
@@ -91,7 +98,7 @@ class ReplicateProvider:
             # "logs" too: the model's progress bars arrive as it prints them.
             params |= {"webhook": webhook_url, "webhook_events_filter": ["logs", "completed"]}
         slot = uuid.uuid4().hex
-        if wait := creation_slot_take(member=slot):
+        if wait := creation_slot_take(member=slot, sending_for=SENDING_AT_MOST):
             raise Throttled("Replicate's limit on new predictions is reached.", retry_after=wait)
         try:
             with _api_errors("start the job"):
@@ -189,7 +196,10 @@ def model_key(spec: GenerationSpec) -> str:
 def _shared_client(api_token: str | None, base_url: str | None) -> replicate.Client:
     # One client per process: building one costs ~50 ms (its TLS context), twice per job.
     return replicate.Client(
-        api_token=api_token, base_url=base_url, event_hooks={"response": [_raise_if_throttled]}
+        api_token=api_token,
+        base_url=base_url,
+        timeout=CLIENT_TIMEOUT,
+        event_hooks={"response": [_raise_if_throttled]},
     )
 
 
