@@ -8,6 +8,7 @@ from django.db.models import Min, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .options import (
     COLORS,
@@ -315,8 +316,7 @@ class Generation(models.Model):
     def ledger_reason(self) -> str:
         """How a credit history row names this job: by its prompt, as its owner knows it."""
         prompt = self.prompt.strip() or self.get_kind_display()
-        short = prompt if len(prompt) <= 80 else prompt[:79] + "…"
-        return f"“{short}” ({self.get_kind_display()} #{self.pk})"
+        return f"“{Truncator(prompt).chars(80)}” ({self.get_kind_display()} #{self.pk})"
 
 
 class OutputKind(models.TextChoices):

@@ -167,14 +167,18 @@ def _submit(request, form, submit, composer_form=None, edit_form=None):
         form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
     except ApplicationError as refused:
         status, error, headers = refused.status, refused.message, refused.headers
-    tab = "edit" if isinstance(form, EditForm) else None
-    context = _composer_context(request, composer_form or form, edit_form, error, tab=tab)
+    context = _composer_context(request, composer_form or form, edit_form, error, tab=_tab_of(form))
     template = (
         "generation/partials/composer.html" if _is_htmx(request) else "generation/generate.html"
     )
     if not _is_htmx(request):
         context["jobs"] = _recent_jobs(request)
     return _with_headers(render(request, template, context, status=status), headers)
+
+
+def _tab_of(form) -> str | None:
+    """The composer tab a submitted form came from, when the form alone says it."""
+    return "edit" if isinstance(form, EditForm) else None
 
 
 def _with_headers(response, headers: dict):
@@ -188,8 +192,7 @@ def _job_started(request, job, form):
         messages.success(request, "Your job is queued. It will appear below when it is done.")
         return redirect("generation:generate")
     composer = GenerateForm(initial=form.cleaned_data) if isinstance(form, GenerateForm) else None
-    tab = "edit" if isinstance(form, EditForm) else None
-    context = _composer_context(request, composer or GenerateForm(), tab=tab)
+    context = _composer_context(request, composer or GenerateForm(), tab=_tab_of(form))
     job.refresh_from_db()  # with an inline worker (the embedded defaults) it has run already
     context["new_job"] = job
     return render(request, "generation/partials/composer.html", context)
