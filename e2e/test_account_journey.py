@@ -1,8 +1,6 @@
-from django.core import mail
 from playwright.sync_api import expect
 
-from e2e.helpers import log_out
-from testing.mail import code_from_mail
+from e2e.helpers import log_out, sign_up
 
 EMAIL = "journey@example.com"
 PASSWORD = "a long and unusual passphrase 7"
@@ -11,16 +9,7 @@ PASSWORD = "a long and unusual passphrase 7"
 def test_sign_up_confirm_log_out_and_back_in(page, tmp_path):
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
-    page.locator("input[name=email]").fill(EMAIL)
-    page.locator("input[name=password1]").fill(PASSWORD)
-    page.locator("input[name=password2]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-
-    expect(page.get_by_role("heading", name="Enter Email Verification Code")).to_be_visible()
-    page.locator("input[name=code]").fill(code_from_mail(mail.outbox[-1]))
-    page.get_by_role("button", name="Confirm").click()
-
-    expect(page.get_by_test_id("nav-email")).to_have_text(EMAIL)
+    sign_up(page, EMAIL, PASSWORD)
     page.screenshot(path=tmp_path / "signed-in.png", full_page=True)
 
     log_out(page)

@@ -6,38 +6,24 @@ results open large; a share link copies. The README's home screenshot is taken h
 
 import re
 
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from e2e.helpers import log_in
+from e2e.helpers import log_in, sign_up
 from e2e.phone import ARTIFACTS
 from generation.models import Generation, Status
 from generation.starters import STARTERS
 from generation.tests.factories import GenerationFactory, OutputFactory
 from sharing.models import Share
-from testing.mail import code_from_mail
 
 EMAIL = "newcomer@example.com"
 PASSWORD = "a long and unusual passphrase 7"
 
 
-def sign_up_from_here(page: Page) -> None:
-    """Fill the sign-up form the page is on, then the emailed code."""
-    page.locator("input[name=email]").fill(EMAIL)
-    page.locator("input[name=password1]").fill(PASSWORD)
-    page.locator("input[name=password2]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Enter Email Verification Code")).to_be_visible()
-    page.locator("input[name=code]").fill(code_from_mail(mail.outbox[-1]))
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_test_id("nav-email")).to_have_text(EMAIL)
-
-
 def test_a_new_account_lands_on_the_generator_with_starter_prompts(page):
     page.goto(reverse("account_signup"))
-    sign_up_from_here(page)
+    sign_up(page, EMAIL, PASSWORD)
 
     expect(page).to_have_url(reverse("generation:generate"))
     expect(page.locator("#prompt")).to_be_focused()
@@ -60,7 +46,7 @@ def test_the_landing_prompt_survives_sign_up_into_the_generator(page):
     page.goto("/")
     page.get_by_label("What should we draw?").fill(prompt)
     page.get_by_role("button", name="Create it").click()
-    sign_up_from_here(page)
+    sign_up(page, EMAIL, PASSWORD)
 
     expect(page.locator("#prompt")).to_have_value(prompt)
 
@@ -162,7 +148,7 @@ def test_sign_up_to_remix_keeps_the_remix_through_sign_up(page, user):
     share = Share.objects.create(output=output, show_prompt=True)
     page.goto(reverse("sharing:page", args=[share.token]))
     page.get_by_role("link", name="Sign up to remix").click()
-    sign_up_from_here(page)
+    sign_up(page, EMAIL, PASSWORD)
 
     expect(page.locator("#prompt")).to_have_value(output.generation.prompt)
     expect(page.locator("select[name=style]")).to_have_value("pixel-art")

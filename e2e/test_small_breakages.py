@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.helpers import log_in
+from e2e.helpers import edit_an_upload, log_in
 from generation.tests.factories import OutputFactory
 from testing.credits import reserve
 
@@ -75,10 +75,7 @@ def test_a_refused_edit_keeps_its_tab_and_its_image(page, user, password, png):
     reserve(user, 5, "generation:elsewhere")  # the free plan's 5 generations are spent
     log_in(page, user.email, password)
     page.goto(reverse("generation:generate"))
-    page.get_by_role("tab", name="Edit an image").click()
-    page.locator("#edit-form input[name=source_upload]").set_input_files(png)
-    page.locator("#edit-form select[name=edit_operation]").select_option("sepia")
-    page.locator("#edit-form").get_by_role("button", name="Edit", exact=True).click()
+    edit_an_upload(page, png, "sepia")
 
     expect(page.get_by_test_id("composer-error")).to_be_visible()
     expect(page.locator("#edit-form")).to_be_visible()
@@ -92,10 +89,7 @@ def test_a_started_edit_stays_on_the_edit_tab(page, user, password, png, setting
     settings.GENERATION_PROVIDER = "local"
     log_in(page, user.email, password)
     page.goto(reverse("generation:generate"))
-    page.get_by_role("tab", name="Edit an image").click()
-    page.locator("#edit-form input[name=source_upload]").set_input_files(png)
-    page.locator("#edit-form select[name=edit_operation]").select_option("grayscale")
-    page.locator("#edit-form").get_by_role("button", name="Edit", exact=True).click()
+    edit_an_upload(page, png, "grayscale")
 
     expect(page.locator("article.job")).to_have_count(1)
     expect(page.locator("#edit-form")).to_be_visible()

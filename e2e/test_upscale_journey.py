@@ -4,7 +4,7 @@ its page say Real-ESRGAN made it."""
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from e2e.helpers import log_in
+from e2e.helpers import edit_an_upload, log_in
 from generation.models import Generation
 from generation.tests.factories import png_bytes
 
@@ -18,11 +18,7 @@ def test_a_user_upscales_an_uploaded_picture_with_real_esrgan(
     log_in(page, user.email, password)
     page.goto(reverse("generation:generate"))
 
-    page.get_by_role("tab", name="Edit an image").click()
-    form = page.locator("#edit-form")
-    form.locator("input[name=source_upload]").set_input_files(picture)
-    form.locator("select[name=edit_operation]").select_option("upscale")
-    form.get_by_role("button", name="Edit", exact=True).click()
+    edit_an_upload(page, picture, "upscale")
 
     job = page.locator("article.job").first
     expect(job.get_by_test_id("job-status")).to_have_text("Succeeded")

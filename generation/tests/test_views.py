@@ -98,17 +98,24 @@ def test_upload_that_is_not_an_image_is_refused(signed_in, user, tmp_path):
     assert not Generation.objects.exists()
 
 
-def test_upload_edit_makes_a_grayscale_copy_of_the_uploaded_image(
-    signed_in, user, tmp_path, django_capture_on_commit_callbacks
-):
-    picture = tmp_path / "photo.png"
-    picture.write_bytes(png_bytes((80, 60)))
+@pytest.fixture
+def edit_an_upload(signed_in, tmp_path, django_capture_on_commit_callbacks):
+    """Upload an 80 by 60 picture for `operation` and run the job it starts."""
 
-    with picture.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
-        signed_in.post(
-            reverse("generation:edit_upload"),
-            {"edit_operation": "grayscale", "source_upload": handle},
-        )
+    def edit(operation: str):
+        picture = tmp_path / "picture.png"
+        picture.write_bytes(png_bytes((80, 60)))
+        with picture.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+            return signed_in.post(
+                reverse("generation:edit_upload"),
+                {"edit_operation": operation, "source_upload": handle},
+            )
+
+    return edit
+
+
+def test_upload_edit_makes_a_grayscale_copy_of_the_uploaded_image(user, edit_an_upload):
+    edit_an_upload("grayscale")
 
     job = Generation.objects.get(user=user)
     assert job.status == Status.SUCCEEDED
@@ -313,16 +320,8 @@ def test_the_generator_ignores_an_id_that_is_not_ascii_digits(signed_in, param):
     assert response.status_code == 200
 
 
-def test_an_upscaled_uploads_page_says_real_esrgan_made_it(
-    signed_in, user, tmp_path, django_capture_on_commit_callbacks
-):
-    picture = tmp_path / "drawing.png"
-    picture.write_bytes(png_bytes((80, 60)))
-    with picture.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
-        signed_in.post(
-            reverse("generation:edit_upload"),
-            {"edit_operation": "upscale", "source_upload": handle},
-        )
+def test_an_upscaled_uploads_page_says_real_esrgan_made_it(signed_in, user, edit_an_upload):
+    edit_an_upload("upscale")
     output = Generation.objects.get(user=user).outputs.get()
 
     page = signed_in.get(reverse("generation:output_detail", args=[output.pk])).content.decode()
